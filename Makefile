@@ -1,0 +1,49 @@
+# ledgerbridge: `make test` and `make demo` work on a fresh clone; each does its own set-up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEVENV := $(PY) scripts/devenv.py exec --
+
+.PHONY: install test demo airflow migrate sandbox-xero sandbox-quickbooks lock bench clean
+
+# The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+test: install
+	$(DEVENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: install
+	$(DEVENV) $(PY) -m ledgerbridge.migrate
+
+demo: install
+	$(DEVENV) $(PY) scripts/demo.py
+
+# The Airflow UI (api-server, scheduler, dag-processor) on the same metadata database as the demo.
+airflow: install
+	$(DEVENV) $(PY) scripts/airflow_ui.py
+
+sandbox-xero: install
+	$(PY) -m sandbox xero --port 8701
+
+sandbox-quickbooks: install
+	$(PY) -m sandbox quickbooks --port 8702
+
+bench: install
+	$(DEVENV) $(PY) -m bench
+
+# Regenerate the lock from requirements.in in a throw-away venv.
+lock:
+	rm -rf .local/lockvenv && $(PYTHON) -m venv .local/lockvenv
+	.local/lockvenv/bin/pip install -q -r requirements.in
+	( echo "# Full pinned lock for Python 3.11, generated from requirements.in by 'make lock'. Do not edit by hand."; \
+	  .local/lockvenv/bin/pip freeze | grep -v '^-e' ) > requirements.txt
+
+clean:
+	-$(PY) scripts/devenv.py pg-stop
+	rm -rf .local $(VENV)

@@ -1,0 +1,24 @@
+"""Run a sandbox app: bind first (so ``--port 0`` works), print the one JSON start-up line, then serve."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+from typing import Any
+
+import uvicorn
+
+
+def serve(app: Any, host: str, port: int, startup_line: dict[str, Any], log_level: str = "warning") -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
+    base = f"http://{host}:{bound_port}"
+    line = {k: (v.replace("{base}", base) if isinstance(v, str) else v) for k, v in startup_line.items()}
+    sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.flush()
+    config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=3)
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])

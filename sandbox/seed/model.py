@@ -1,0 +1,171 @@
+"""The ledger-neutral shape of seeded books.
+
+The generator (``sandbox.seed.generate``) describes one small UK business as each ledger holds it: the two sides
+were kept by hand before ledgerbridge arrived, so they overlap with the differences seen in practice. Each sandbox
+turns a :class:`SideBooks` into its own records (``sandbox.xero.seed``, ``sandbox.quickbooks.seed``), using the ids
+given here, so the truth file can name records by the ids the APIs return.
+
+Reference data (accounts, tax rates, items) is the same for every seed: the mapping file in ``config/`` is written
+for it. Only contacts and documents depend on the seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+HOME_CURRENCY = "GBP"
+COUNTRY = "GB"
+
+
+@dataclass(frozen=True)
+class SeedAccount:
+    """One account of the chart of accounts. ``code`` is the Xero code; ``qb_id`` the QuickBooks Account Id."""
+
+    code: str
+    name: str
+    # neutral type: bank, receivable, payable, revenue, expense, direct_costs, current_asset, current_liability, equity
+    kind: str
+    qb_id: str
+    xero_id: str
+    currency: str = HOME_CURRENCY
+
+
+@dataclass(frozen=True)
+class SeedTaxRate:
+    """One tax rate. ``xero_tax_type`` is Xero's TaxType key; ``qb_tax_code_id`` the QuickBooks TaxCode Id, whose
+    sales and purchase TaxRate Ids are ``qb_sales_rate_id`` / ``qb_purchase_rate_id`` (None where not applicable)."""
+
+    name: str
+    rate: Decimal  # percent, e.g. Decimal("20")
+    xero_tax_type: str
+    qb_tax_code_id: str
+    qb_sales_rate_id: str | None
+    qb_purchase_rate_id: str | None
+    applies_to: Literal["sales", "purchases", "both"] = "both"
+
+
+@dataclass(frozen=True)
+class SeedItem:
+    code: str
+    name: str
+    description: str
+    unit_price: Decimal
+    sales_account_code: str
+    purchase_account_code: str | None
+    tax_type: str  # xero_tax_type of the default sales tax
+    qb_id: str
+    xero_id: str
+
+
+@dataclass
+class SeedContact:
+    """A customer and/or supplier as one ledger holds it.
+
+    ``key`` is the business identity shared by the two sides (the truth); the ids are the ledger ids.
+    """
+
+    key: str
+    xero_id: str | None
+    qb_id: str | None
+    name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    tax_number: str | None = None
+    phone: str | None = None
+    address_line1: str | None = None
+    city: str | None = None
+    postal_code: str | None = None
+    country: str = COUNTRY
+    is_customer: bool = True
+    is_supplier: bool = False
+    archived: bool = False
+    currency: str = HOME_CURRENCY
+    updated_at: dt.datetime | None = None
+
+
+@dataclass
+class SeedLine:
+    description: str
+    quantity: Decimal
+    unit_amount: Decimal
+    account_code: str
+    tax_type: str  # a SeedTaxRate.xero_tax_type
+    tax_amount: Decimal  # as this ledger holds it (may differ by a cent between sides)
+    item_code: str | None = None
+
+    @property
+    def line_amount(self) -> Decimal:
+        return (self.quantity * self.unit_amount).quantize(Decimal("0.01"))
+
+
+@dataclass
+class SeedPayment:
+    date: dt.date
+    amount: Decimal
+    account_code: str  # the bank account paid into / out of
+    reference: str | None = None
+
+
+@dataclass
+class SeedInvoice:
+    """A sales invoice (``kind="sales"``) or a bill (``kind="bill"``) as one ledger holds it."""
+
+    key: str
+    xero_id: str | None
+    qb_id: str | None
+    kind: Literal["sales", "bill"]
+    number: str | None
+    contact_key: str
+    date: dt.date
+    due_date: dt.date
+    lines: list[SeedLine]
+    # draft | authorised | paid | voided | deleted
+    status: str = "authorised"
+    currency: str = HOME_CURRENCY
+    currency_rate: Decimal = Decimal("1")
+    reference: str | None = None
+    payments: list[SeedPayment] = field(default_factory=list)
+    updated_at: dt.datetime | None = None
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((ln.line_amount for ln in self.lines), Decimal("0"))
+
+    @property
+    def total_tax(self) -> Decimal:
+        return sum((ln.tax_amount for ln in self.lines), Decimal("0"))
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.total_tax
+
+    @property
+    def amount_paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal("0"))
+
+
+@dataclass
+class SideBooks:
+    """Everything one ledger holds at the start."""
+
+    ledger: Literal["xero", "quickbooks"]
+    organisation_name: str
+    accounts: list[SeedAccount]
+    tax_rates: list[SeedTaxRate]
+    items: list[SeedItem]
+    contacts: list[SeedContact]
+    invoices: list[SeedInvoice]
+
+
+@dataclass
+class SeedBooks:
+    seed: int
+    size: int
+    xero: SideBooks
+    quickbooks: SideBooks
+    # JSON-ready description of which records are the same (see sandbox.seed.generate.truth_document)
+    truth: dict
