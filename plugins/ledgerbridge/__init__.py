@@ -1,0 +1,1 @@
+"""Shared parts of ledgerbridge: database access, migrations, the OAuth token store, the HTTP base of the hooks."""

@@ -1,0 +1,1 @@
+SELECT version, checksum FROM ledgerbridge.schema_migrations ORDER BY version;
