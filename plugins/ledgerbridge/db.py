@@ -79,3 +79,22 @@ def _normalise_scheme(uri: str) -> str:
 def connect(url: str | None = None, **kwargs: Any) -> psycopg.Connection:
     """A psycopg 3 connection to our database (rows as dicts)."""
     return psycopg.connect(url or ledger_db_url(), row_factory=dict_row, **kwargs)
+
+
+def composed(name: str, **structure: str | list[str] | tuple[str, ...]) -> Any:
+    """A statement from ``include/sql/<name>.sql`` whose structure (table and column names, never values) is filled
+    in as quoted identifiers: ``{table}`` becomes ``"ledgerbridge"."<table>"``, ``{columns}`` a column list, and
+    ``{excluded}`` the same list as ``EXCLUDED.<col>``. Values are still bound parameters (``%(name)s``)."""
+    from psycopg import sql as pgsql  # noqa: PLC0415
+
+    parts: dict[str, Any] = {}
+    for key, value in structure.items():
+        if isinstance(value, (list, tuple)):
+            parts[key] = pgsql.SQL(", ").join(pgsql.Identifier(v) for v in value)
+            parts[f"{key}_excluded"] = pgsql.SQL(", ").join(
+                pgsql.SQL("EXCLUDED.") + pgsql.Identifier(v) for v in value)
+        elif key.endswith("table"):
+            parts[key] = pgsql.Identifier(SCHEMA, value)
+        else:
+            parts[key] = pgsql.Identifier(value)
+    return pgsql.SQL(sql(name)).format(**parts)

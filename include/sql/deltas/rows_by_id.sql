@@ -1,0 +1,7 @@
+SELECT s.*,
+       EXISTS (SELECT 1 FROM ledgerbridge.exceptions e
+               WHERE e.pair = s.pair AND e.entity = %(entity)s AND e.ledger = %(ledger)s
+                 AND e.record_id = s.ledger_id AND e.status = 'open'
+                 AND e.reason IN ('invalid_field', 'unmapped_code')) AS blocked
+FROM {table} s
+WHERE s.pair = %(pair)s AND s.ledger_id = ANY(%(ids)s);

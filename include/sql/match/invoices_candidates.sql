@@ -1,0 +1,53 @@
+-- Invoices kept by hand on both sides: for a customer already linked, the same number (a prefix and leading
+-- zeros allowed: norm_number), the same total within a cent, and the same date. Two different numbers argue
+-- against a match.
+WITH blocked AS (
+    SELECT ledger, record_id FROM ledgerbridge.exceptions
+    WHERE pair = %(pair)s AND entity = 'invoices' AND status = 'open'
+      AND reason IN ('invalid_field', 'unmapped_code')
+),
+x AS (
+    SELECT s.* FROM ledgerbridge.stg_xero_invoices s
+    WHERE s.pair = %(pair)s AND s.kind = 'sales' AND NOT s.deleted
+      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
+                      WHERE r.pair = s.pair AND r.entity = 'invoices' AND r.xero_id = s.ledger_id)
+      AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'xero' AND b.record_id = s.ledger_id)
+),
+q AS (
+    SELECT s.* FROM ledgerbridge.stg_quickbooks_invoices s
+    WHERE s.pair = %(pair)s AND NOT s.deleted
+      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
+                      WHERE r.pair = s.pair AND r.entity = 'invoices' AND r.quickbooks_id = s.ledger_id)
+      AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'quickbooks' AND b.record_id = s.ledger_id)
+),
+pairs AS (
+    SELECT x.ledger_id AS xero_id, q.ledger_id AS quickbooks_id,
+           x.norm_number = q.norm_number AS number_eq,
+           COALESCE(x.norm_number <> q.norm_number, false) AS number_conflict,
+           abs(x.total - q.total) <= 0.01 AS amount_eq,
+           x.date = q.date AS date_eq
+    FROM x
+    JOIN ledgerbridge.xref c
+      ON c.pair = x.pair AND c.entity = 'contacts' AND c.xero_id = x.contact_id
+    JOIN q
+      ON q.contact_id = c.quickbooks_id
+     AND (x.norm_number = q.norm_number OR (abs(x.total - q.total) <= 0.01 AND x.date = q.date))
+),
+scored AS (
+    SELECT xero_id, quickbooks_id,
+           CASE
+               WHEN number_eq AND amount_eq THEN 1.0
+               WHEN number_eq AND date_eq THEN 0.85
+               WHEN NOT number_conflict AND amount_eq AND date_eq THEN 0.8
+               WHEN number_eq THEN 0.75
+               ELSE 0
+           END AS score,
+           concat_ws('+',
+                     CASE WHEN number_eq THEN 'number' END,
+                     'contact',
+                     CASE WHEN amount_eq THEN 'amount' END,
+                     CASE WHEN date_eq THEN 'date' END) AS rule
+    FROM pairs
+)
+INSERT INTO match_candidates (xero_id, quickbooks_id, score, rule)
+SELECT xero_id, quickbooks_id, score, rule FROM scored WHERE score > 0;

@@ -1,0 +1,1 @@
+COPY {temp} ({columns}) FROM STDIN;

@@ -1,0 +1,2 @@
+SELECT watermark FROM ledgerbridge.watermarks
+WHERE pair = %(pair)s AND ledger = %(ledger)s AND entity = %(entity)s;

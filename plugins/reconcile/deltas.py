@@ -1,0 +1,335 @@
+"""Deltas: what to write where, decided from the staged mirrors and the cross-reference, recorded in the outbox.
+
+- Unlinked records become creates on the other side (when the pair's direction allows and the record is eligible).
+- Linked records are compared field by field (differences kept in ``ledgerbridge.differences``). The side that
+  changed since the pair was last aligned wins; when both changed, the pair's conflict rule decides
+  (``xero | quickbooks | newest | review``; an exact ``newest`` tie goes to the exception queue). The first time a
+  pre-existing pair is aligned, a value missing on one side is filled from the other before the rule applies.
+- A void on the source side voids the other.
+
+Nothing is sent here: the write tasks send the outbox.
+"""
+
+from __future__ import annotations
+
+import decimal
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from psycopg.types.json import Jsonb
+
+from ledgerbridge import db
+from reconcile.config import PairConfig
+from reconcile.entities.base import LEDGERS, EntitySpec, RecordError, WriteContext, other
+from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_counts
+
+log = logging.getLogger(__name__)
+
+PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction"]
+CHUNK = 500
+
+
+def payload_hash(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return str(value)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+@dataclass
+class PlanResult:
+    creates: dict[str, int] = field(default_factory=lambda: {"xero": 0, "quickbooks": 0})
+    updates: dict[str, int] = field(default_factory=lambda: {"xero": 0, "quickbooks": 0})
+    voids: dict[str, int] = field(default_factory=lambda: {"xero": 0, "quickbooks": 0})
+    conflicts: int = 0
+    exceptions: int = 0
+    aligned: int = 0
+
+    def counts(self) -> dict[str, Any]:
+        return {"creates": self.creates, "updates": self.updates, "voids": self.voids,
+                "conflicts": self.conflicts, "exceptions": self.exceptions, "aligned": self.aligned}
+
+
+class Planner:
+    def __init__(self, spec: EntitySpec, pair: PairConfig, run: RunInfo, conn: Any) -> None:
+        self.spec = spec
+        self.pair = pair
+        self.run = run
+        self.conn = conn
+        self.config = pair.entity(spec.name)
+        self.result = PlanResult()
+        self._maps: dict[str, dict[str, dict[str, str]]] = {}
+        in_flight = conn.execute(db.sql("outbox/in_flight"), self._keys()).fetchall()
+        self.in_flight = {r["source_id"] for r in in_flight} | {r["target_id"] for r in in_flight if r["target_id"]}
+        self.ctx = WriteContext(mappings=pair.mappings, resolve=self.resolve, run_id=run.run_id)
+        self.cleared: dict[str, list[str]] = {"xero": [], "quickbooks": []}
+
+    def _keys(self) -> dict[str, Any]:
+        return {"pair": self.pair.name, "entity": self.spec.name}
+
+    # --- references through the cross-reference ---------------------------------------------------------------
+    def resolve(self, entity: str, ledger: str, record_id: str | None) -> str | None:
+        if record_id is None:
+            return None
+        if entity not in self._maps:
+            rows = self.conn.execute(db.sql("deltas/xref_map"), {"pair": self.pair.name, "entity": entity})
+            forward: dict[str, str] = {}
+            backward: dict[str, str] = {}
+            for r in rows:
+                forward[r["xero_id"]] = r["quickbooks_id"]
+                backward[r["quickbooks_id"]] = r["xero_id"]
+            self._maps[entity] = {"xero": forward, "quickbooks": backward}
+        return self._maps[entity][ledger].get(record_id)
+
+    # --- outbox -------------------------------------------------------------------------------------------------
+    def plan_write(self, ledger: str, operation: str, source_ledger: str, source: dict, target_id: str | None,
+                   target_version: str | None, payload: dict, label: str | None) -> None:
+        digest = payload_hash(payload)
+        params = {"pair": self.pair.name, "entity": self.spec.name, "ledger": ledger, "operation": operation,
+                  "source_ledger": source_ledger, "source_id": source["ledger_id"], "target_id": target_id,
+                  "source_version": source.get("version"), "target_version": target_version, "label": label,
+                  "payload": Jsonb(payload), "payload_hash": digest, "run_id": self.run.run_id}
+        self.conn.execute(db.sql("outbox/supersede"), params)
+        self.conn.execute(db.sql("outbox/plan"), params)
+        bucket = {"create": self.result.creates, "update": self.result.updates, "void": self.result.voids}[operation]
+        bucket[ledger] += 1
+
+    def exception(self, err: RecordError, ledger: str, record_id: str, label: str | None) -> None:
+        reason = "unmapped_code_write" if err.reason == "unmapped_code" else err.reason
+        open_exception(self.conn, self.run, self.pair.name, self.spec.name, ledger, record_id, reason, str(err),
+                       label=label, field=err.field)
+        self.result.exceptions += 1
+
+    # --- creates ------------------------------------------------------------------------------------------------
+    def plan_creates(self) -> None:
+        for source_ledger in LEDGERS:
+            target = other(source_ledger)
+            if not self.config.writes_to(target):
+                continue
+            target_side = self.spec.side(target)
+            source_side = self.spec.side(source_ledger)
+            if target_side.create_payload is None:
+                continue
+            for row in self._stream_unlinked(source_ledger):
+                if row["ledger_id"] in self.in_flight:
+                    continue
+                if source_side.include is not None and not source_side.include(row):
+                    continue
+                if not self.spec.creatable(row):
+                    continue
+                label = source_side.label(row)
+                try:
+                    payload = target_side.create_payload(row, self.ctx)
+                except RecordError as err:
+                    self.exception(err, source_ledger, row["ledger_id"], label)
+                    continue
+                self.plan_write(target, "create", source_ledger, row, None, None, payload, label)
+                self.cleared[source_ledger].append(row["ledger_id"])
+
+    def _stream_unlinked(self, ledger: str) -> Iterator[dict]:
+        statement = db.composed("deltas/unlinked", table=self.spec.stage_table(ledger), xref_column=f"{ledger}_id")
+        with self.conn.cursor(name=f"unlinked_{ledger}") as cur:
+            cur.itersize = CHUNK
+            cur.execute(statement, {**self._keys(), "ledger": ledger})
+            yield from cur
+
+    # --- linked pairs ---------------------------------------------------------------------------------------------
+    def plan_linked(self) -> None:
+        links = self.conn.execute(db.sql("deltas/linked"), self._keys()).fetchall()
+        for start in range(0, len(links), CHUNK):
+            chunk = links[start:start + CHUNK]
+            rows = {ledger: self._rows(ledger, [link[f"{ledger}_id"] for link in chunk]) for ledger in LEDGERS}
+            for link in chunk:
+                x = rows["xero"].get(link["xero_id"])
+                q = rows["quickbooks"].get(link["quickbooks_id"])
+                if x is None or q is None or x["blocked"] or q["blocked"]:
+                    continue  # not staged yet (or a staging problem in the exception queue)
+                if link["xero_id"] in self.in_flight or link["quickbooks_id"] in self.in_flight:
+                    continue
+                self._plan_pair(link, x, q)
+
+    def _rows(self, ledger: str, ids: list[str]) -> dict[str, dict]:
+        statement = db.composed("deltas/rows_by_id", table=self.spec.stage_table(ledger))
+        result = self.conn.execute(statement, {"pair": self.pair.name, "entity": self.spec.name, "ledger": ledger,
+                                               "ids": ids})
+        return {r["ledger_id"]: r for r in result}
+
+    def _comparable(self, field_name: str, x: dict, q: dict) -> tuple[Any, Any]:
+        xv, qv = x.get(field_name), q.get(field_name)
+        if field_name == "contact_id":  # compare through the contacts cross-reference
+            return self.resolve("contacts", "xero", xv), qv
+        if isinstance(xv, (decimal.Decimal, float)) and isinstance(qv, (decimal.Decimal, float)):
+            return decimal.Decimal(str(xv)), decimal.Decimal(str(qv))
+        if isinstance(xv, str) and isinstance(qv, str) or xv is None or qv is None:
+            return (None if _empty(xv) else xv), (None if _empty(qv) else qv)
+        return xv, qv
+
+    def _plan_pair(self, link: dict, x: dict, q: dict) -> None:
+        spec = self.spec
+        rows = {"xero": x, "quickbooks": q}
+        diffs = {f: self._comparable(f, x, q) for f in spec.compare}
+        diffs = {f: v for f, v in diffs.items() if v[0] != v[1]}
+        if not diffs:
+            self.conn.execute(db.sql("deltas/mark_aligned"), {
+                **self._keys(), "xero_id": x["ledger_id"], "xero_version": x["version"],
+                "quickbooks_version": q["version"], "run_id": self.run.run_id})
+            self.result.aligned += 1
+            self.cleared["xero"].append(x["ledger_id"])
+            self.cleared["quickbooks"].append(q["ledger_id"])
+            return
+        first = link["xero_version"] is None and link["quickbooks_version"] is None
+        changed = {"xero": first or x["version"] != link["xero_version"],
+                   "quickbooks": first or q["version"] != link["quickbooks_version"]}
+        statuses = {ledger: rows[ledger].get("status") for ledger in LEDGERS}
+        if "status" in diffs and "voided" in statuses.values():
+            # a voided record is not edited: it is voided on the other side too
+            self._void("xero" if statuses["xero"] == "voided" else "quickbooks", rows, diffs)
+            return
+        if "status" in diffs and set(statuses.values()) <= {"paid", "authorised"}:
+            reason = spec.report_only.get("status:paid")
+            if reason:
+                self._report(reason, x, q, diffs["status"],
+                             "paid on one side and not on the other; the payment itself has to be carried across")
+                del diffs["status"]
+                if not diffs:
+                    return
+        winner = self._winner(x, q, changed, first, diffs)
+        if winner is not None:
+            self._write_updates(winner, rows, diffs, first)
+
+    def _one_way_source(self) -> str | None:
+        """For an entity that flows one way, the ledger it flows from."""
+        writes = [ledger for ledger in LEDGERS if self.config.writes_to(ledger)]
+        return other(writes[0]) if len(writes) == 1 else None
+
+    def _winner(self, x: dict, q: dict, changed: dict[str, bool], first: bool, diffs: dict) -> str | None:
+        source = self._one_way_source()
+        if changed["xero"] != changed["quickbooks"]:
+            edited = "xero" if changed["xero"] else "quickbooks"
+            # one-way: an edit made only on the receiving side is put back to the source's version
+            return source if source is not None else edited
+        if first and source is not None:
+            return source
+        if not first:
+            self.result.conflicts += 1
+        prefer = self.pair.conflict_prefer
+        if prefer in LEDGERS:
+            return prefer
+        if prefer == "newest":
+            xt, qt = x.get("updated_at"), q.get("updated_at")
+            if xt and qt and xt != qt:
+                return "xero" if xt > qt else "quickbooks"
+            message = "both sides changed at the same moment, so the conflict rule 'newest' cannot choose"
+        else:
+            message = "both sides changed since the last run and the conflict rule is 'review'"
+        self._report("conflict", x, q, None, message, diffs=diffs)
+        return None
+
+    def _write_updates(self, winner: str, rows: dict[str, dict], diffs: dict, first: bool) -> None:
+        loser = other(winner)
+        merged = dict(rows[winner])
+        fills: list[str] = []
+        if first and self.config.direction == "both":
+            # a pre-existing pair: a value only one side has is kept, whichever side wins the rest
+            for f, (xv, qv) in diffs.items():
+                mine, theirs = (xv, qv) if winner == "xero" else (qv, xv)
+                if _empty(mine) and not _empty(theirs) and f not in ("status", "contact_id"):
+                    fills.append(f)
+                    for name in {f, f.removeprefix("norm_")}:
+                        merged[name] = rows[loser].get(name)
+        for f, (xv, qv) in diffs.items():
+            self.conn.execute(db.sql("deltas/difference"), {
+                **self._keys(), "run_id": self.run.run_id, "xero_id": rows["xero"]["ledger_id"],
+                "quickbooks_id": rows["quickbooks"]["ledger_id"], "field": f, "xero_value": _text(xv),
+                "quickbooks_value": _text(qv), "resolution": f"to_{winner if f in fills else loser}"})
+        label = self.spec.side(winner).label(rows[winner])
+        if any(f not in fills for f in diffs):
+            self._update(loser, winner, merged, rows[loser], label, diffs)
+        if fills:
+            # the winner lacked values the other side has: build its update from the other side's row
+            back = dict(rows[loser])
+            for f in self.spec.compare:
+                if f != "contact_id":
+                    for name in {f, f.removeprefix("norm_")}:
+                        back[name] = merged.get(name)
+            self._update(winner, loser, back, rows[winner], label, diffs)
+
+    def _update(self, target_ledger: str, source_ledger: str, source: dict, target: dict, label: str | None,
+                diffs: dict) -> None:
+        side = self.spec.side(target_ledger)
+        if not self.config.writes_to(target_ledger) or side.update_payload is None:
+            self._report("direction", self._rows_for_report(source_ledger, source, target)[0],
+                         self._rows_for_report(source_ledger, source, target)[1], None,
+                         f"{self.spec.name} only flow {self.config.direction}, so {target_ledger} is not changed; "
+                         "the difference stays until one side is edited to match", diffs=diffs)
+            return
+        try:
+            payload = side.update_payload(source, target["raw"], self.ctx)
+        except RecordError as err:
+            self.exception(err, source_ledger, source["ledger_id"], label)
+            return
+        self.plan_write(target_ledger, "update", source_ledger, source, target["ledger_id"], target.get("version"),
+                        payload, label)
+        self.cleared[source_ledger].append(source["ledger_id"])
+
+    @staticmethod
+    def _rows_for_report(source_ledger: str, source: dict, target: dict) -> tuple[dict, dict]:
+        return (source, target) if source_ledger == "xero" else (target, source)
+
+    def _void(self, source_ledger: str, rows: dict[str, dict], diffs: dict) -> None:
+        target_ledger = other(source_ledger)
+        side = self.spec.side(target_ledger)
+        source, target = rows[source_ledger], rows[target_ledger]
+        if not self.config.writes_to(target_ledger) or side.void_payload is None:
+            self._report("direction", rows["xero"], rows["quickbooks"], diffs.get("status"),
+                         f"voided in {source_ledger} only; {self.spec.name} do not flow to {target_ledger}")
+            return
+        payload = side.void_payload(target["raw"])
+        self.plan_write(target_ledger, "void", source_ledger, source, target["ledger_id"], target.get("version"),
+                        payload, self.spec.side(source_ledger).label(source))
+
+    def _report(self, reason: str, x: dict, q: dict, values: Any, message: str, diffs: dict | None = None) -> None:
+        label = self.spec.xero.label(x)
+        detail = ""
+        if diffs:
+            detail = "; ".join(f"{f}: xero={_text(a)} quickbooks={_text(b)}" for f, (a, b) in sorted(diffs.items()))
+        elif values:
+            detail = f"xero={_text(values[0])} quickbooks={_text(values[1])}"
+        text = (f"{self.spec.name} xero {x['ledger_id']} ({label}) <-> quickbooks {q['ledger_id']}: {message}"
+                + (f" [{detail}]" if detail else ""))
+        open_exception(self.conn, self.run, self.pair.name, self.spec.name, "xero", x["ledger_id"], reason, text,
+                       label=label, candidates={"quickbooks_id": q["ledger_id"]})
+        self.result.exceptions += 1
+
+    # --- run ------------------------------------------------------------------------------------------------------
+    def plan(self) -> PlanResult:
+        self.plan_linked()
+        self.plan_creates()
+        for ledger in LEDGERS:
+            resolve_exceptions(self.conn, self.run, self.pair.name, self.spec.name, ledger, PLANNING_REASONS,
+                               self.cleared[ledger])
+        return self.result
+
+
+def plan(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None = None) -> PlanResult:
+    with db.connect(db_url) as conn:
+        planner = Planner(spec, pair, run, conn)
+        result = planner.plan()
+        for ledger in LEDGERS:
+            set_counts(conn, run, pair.name, spec.name, ledger, conflicts=result.conflicts)
+        conn.commit()
+    log.info("planned %s for pair %s: %s", spec.name, pair.name, result.counts())
+    return result
+

@@ -1,0 +1,100 @@
+"""What an entity is to the pipeline: a small declarative spec, plus the SQL files named after it.
+
+The DAG factory and the generic tasks (staging, quality, matching, deltas, write-back) read only this. Adding an
+entity means one spec module, its staging migration and its SQL files — never a copy of the pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from reconcile.config import Mappings
+
+LEDGERS = ("xero", "quickbooks")
+
+
+def other(ledger: str) -> str:
+    return "quickbooks" if ledger == "xero" else "xero"
+
+
+class RecordError(ValueError):
+    """A record that cannot be staged or written as it is. It names the record and the field; the record goes
+    to the exception queue and the run goes on."""
+
+    def __init__(self, ledger: str, entity: str, record_id: str, field: str | None, message: str, *,
+                 label: str | None = None, reason: str = "invalid_field", code: str | None = None) -> None:
+        who = f"{ledger} {entity} {record_id}" + (f" ({label})" if label else "")
+        super().__init__(f"{who}: {field + ': ' if field else ''}{message}")
+        self.ledger = ledger
+        self.entity = entity
+        self.record_id = record_id
+        self.field = field
+        self.message = message
+        self.label = label
+        self.reason = reason
+        self.code = code
+
+
+@dataclass
+class WriteContext:
+    """What payload builders may consult: the pair's mappings and the ids the other ledger uses."""
+
+    mappings: Mappings
+    # (entity, ledger the id is on, id) -> the linked id on the other ledger
+    resolve: Callable[[str, str, str], str | None]
+    run_id: str
+
+
+@dataclass(frozen=True)
+class Side:
+    """One ledger's half of an entity."""
+
+    ledger: str
+    resource: str  # the API's name: "Contacts", "Customer", ...
+    # (hook, modified_since) -> raw records, oldest change first
+    read: Callable[[Any, dt.datetime | None], Iterator[dict]]
+    # (raw record, mappings) -> staged row: {"ledger_id", "version", "updated_at", typed columns...}; RecordError
+    normalise: Callable[[dict, Mappings], dict]
+    # (staged row of the OTHER ledger, ctx) -> payload creating it on this ledger; RecordError
+    create_payload: Callable[[dict, WriteContext], dict] | None = None
+    # (staged row of the other ledger, this ledger's current raw record, ctx) -> payload updating it
+    update_payload: Callable[[dict, dict, WriteContext], dict] | None = None
+    # (this ledger's current raw record) -> payload voiding it
+    void_payload: Callable[[dict], dict] | None = None
+    # a short human label for a staged row (name / number)
+    label: Callable[[dict], str] = lambda row: str(row.get("ledger_id"))
+    # which staged rows take part (e.g. sales invoices only); None: all
+    include: Callable[[dict], bool] | None = None
+    # (hook, create payload) -> the record if this ledger already has it (by name / number): for creates whose
+    # answer was lost
+    find_existing: Callable[[Any, dict], dict | None] | None = None
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str  # "contacts"
+    columns: tuple[str, ...]  # typed staging columns beyond the common ones
+    compare: tuple[str, ...]  # fields compared on linked records
+    xero: Side
+    quickbooks: Side
+    depends_on: tuple[str, ...] = ()
+    # staged rows eligible to be created on the other side (e.g. no drafts)
+    creatable: Callable[[dict], bool] = lambda row: True
+    # fields whose difference is reported to the exception queue instead of written (reason per field)
+    report_only: dict[str, str] = field(default_factory=dict)
+    # (ledger created on, new id, run id) -> a note for the source record's history (Xero History), or None
+    note_on_source: Callable[[str, str, str], str | None] | None = None
+    doc: str = ""
+
+    def side(self, ledger: str) -> Side:
+        return self.xero if ledger == "xero" else self.quickbooks
+
+    def stage_table(self, ledger: str) -> str:
+        return f"stg_{ledger}_{self.name}"
+
+    @property
+    def staged_columns(self) -> tuple[str, ...]:
+        return ("ledger_id", "version", "updated_at", *self.columns, "deleted", "raw")

@@ -1,0 +1,58 @@
+"""Who is running: the Airflow run and try (for the audit log and the summaries), the pair and the entity."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from ledgerbridge import db
+
+log = logging.getLogger(__name__)
+COUNTS = ("read", "staged", "matched", "created", "updated", "voided", "conflicts", "exceptions", "failed")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    dag_id: str
+    try_number: int = 1
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any]) -> RunInfo:
+        ti = context.get("ti") or context.get("task_instance")
+        return cls(run_id=str(context["run_id"]), dag_id=str(context["dag"].dag_id),
+                   try_number=int(getattr(ti, "try_number", 1) or 1))
+
+
+def set_counts(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str, **counts: int) -> None:
+    """Record this phase's counts in the run summary and log them."""
+    unknown = set(counts) - set(COUNTS)
+    if unknown:
+        raise ValueError(f"unknown run counts {sorted(unknown)}")
+    params = {name: counts.get(name) for name in COUNTS}
+    conn.execute(db.sql("summary/set"), {"run_id": run.run_id, "dag_id": run.dag_id, "pair": pair,
+                                         "entity": entity, "ledger": ledger, **params})
+    log.info("%s %s %s: %s", pair, entity, ledger, ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+def open_exception(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str, record_id: str, reason: str,
+                   message: str, *, label: str | None = None, field: str | None = None,
+                   candidates: Any = None) -> None:
+    conn.execute(db.sql("exceptions/open"), {
+        "pair": pair, "entity": entity, "ledger": ledger, "record_id": record_id, "label": label,
+        "reason": reason, "field": field, "message": message,
+        "candidates": Jsonb(candidates) if candidates is not None else None, "run_id": run.run_id,
+    })
+
+
+def resolve_exceptions(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str, reasons: list[str],
+                       record_ids: list[str]) -> int:
+    if not record_ids:
+        return 0
+    cur = conn.execute(db.sql("exceptions/resolve_records"), {
+        "run_id": run.run_id, "pair": pair, "entity": entity, "ledger": ledger, "reasons": reasons,
+        "record_ids": record_ids})
+    return cur.rowcount

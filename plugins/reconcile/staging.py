@@ -1,0 +1,109 @@
+"""Staging: a ledger's records, straight from the hook's generator into PostgreSQL with COPY.
+
+Memory stays flat in the number of records: each record is normalised and written to the COPY stream as it
+arrives. Records that cannot be normalised go to the exception queue (naming the record and the field) and the
+read goes on. The merge into the staging table and the watermark advance commit together, so a failed run
+re-reads from where the last good one ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from ledgerbridge import db
+from reconcile.config import PairConfig
+from reconcile.entities.base import EntitySpec, RecordError
+from reconcile.run import RunInfo, open_exception, set_counts
+
+log = logging.getLogger(__name__)
+
+STAGING_REASONS = ["invalid_field", "unmapped_code"]
+MAX_KEPT_ERRORS = 10_000  # errors are written after the COPY; beyond this many only their count is kept
+JSON_COLUMNS = {"raw", "lines"}
+
+
+@dataclass
+class StageResult:
+    ledger: str
+    entity: str
+    read: int = 0
+    staged: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    since: dt.datetime | None = None
+    watermark: dt.datetime | None = None
+    errors: list[RecordError] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        return {"ledger": self.ledger, "entity": self.entity, "read": self.read, "staged": self.staged,
+                "skipped": self.skipped, "rejected": self.rejected,
+                "since": self.since.isoformat() if self.since else None,
+                "watermark": self.watermark.isoformat() if self.watermark else None}
+
+
+def _value(column: str, value: Any) -> Any:
+    if column in JSON_COLUMNS and value is not None:
+        return Jsonb(value)
+    return value
+
+
+def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunInfo, *, full: bool = False,
+          db_url: str | None = None) -> StageResult:
+    """Read ``ledger``'s records of ``spec`` changed since the watermark (all when ``full``) into staging."""
+    side = spec.side(ledger)
+    table = spec.stage_table(ledger)
+    temp = f"tmp_{table}"
+    columns = list(spec.staged_columns)
+    result = StageResult(ledger, spec.name)
+    keys = {"pair": pair.name, "ledger": ledger, "entity": spec.name}
+    with db.connect(db_url) as conn:
+        if full:
+            conn.execute(db.sql("stage/watermark_reset"), keys)
+        row = conn.execute(db.sql("stage/watermark_get"), keys).fetchone()
+        result.since = row["watermark"] if row else None
+        conn.execute(db.composed("stage/create_temp", temp=temp, table=table))
+        newest = result.since
+        copy_columns = ["pair", *columns]  # the temp table keeps the staging table's NOT NULL on pair
+        with conn.cursor() as cur, cur.copy(db.composed("stage/copy", temp=temp, columns=copy_columns)) as copy:
+            for raw in side.read(hook, result.since):
+                result.read += 1
+                try:
+                    staged = side.normalise(raw, pair.mappings)
+                except RecordError as exc:
+                    result.rejected += 1
+                    if len(result.errors) < MAX_KEPT_ERRORS:
+                        result.errors.append(exc)
+                    continue
+                if side.include is not None and not side.include(staged):
+                    result.skipped += 1
+                    continue
+                staged["raw"] = raw
+                copy.write_row([pair.name, *(_value(c, staged.get(c)) for c in columns)])
+                updated = staged.get("updated_at")
+                if updated is not None and (newest is None or updated > newest):
+                    newest = updated
+        merged = conn.execute(db.composed("stage/merge", temp=temp, table=table, columns=columns),
+                              {"pair": pair.name, "run_id": run.run_id})
+        result.staged = merged.rowcount
+        conn.execute(db.composed("exceptions/resolve_staged", temp=temp),
+                     {**keys, "run_id": run.run_id, "reasons": STAGING_REASONS})
+        for err in result.errors:
+            open_exception(conn, run, pair.name, spec.name, ledger, err.record_id, err.reason, str(err),
+                           label=err.label, field=err.field)
+        if newest is not None:
+            conn.execute(db.sql("stage/watermark_advance"), {**keys, "watermark": newest, "run_id": run.run_id})
+        result.watermark = newest
+        set_counts(conn, run, pair.name, spec.name, ledger, read=result.read, staged=result.staged)
+        conn.commit()
+    for err in result.errors[:20]:
+        log.warning("not staged: %s", err)
+    if result.rejected > 20:
+        log.warning("... and %s more records not staged (see ledgerbridge.exceptions)", result.rejected - 20)
+    log.info("staged %s %s: read=%s staged=%s skipped=%s rejected=%s since=%s", ledger, spec.name, result.read,
+             result.staged, result.skipped, result.rejected, result.since)
+    return result

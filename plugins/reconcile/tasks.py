@@ -1,0 +1,99 @@
+"""The pipeline's steps as plain functions of (entity, pair, run): the DAG factory wraps them in Airflow tasks,
+and tests can call them directly. Each returns small counts (they travel through XCom) and logs them.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+from ledgerbridge import db
+from ledgerbridge.migrate import migrate
+from reconcile import deltas, matching, quality, staging, writeback
+from reconcile.config import PairConfig, load_pairs
+from reconcile.entities import ENTITIES, get
+from reconcile.run import RunInfo
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def _pairs_cached(path: str | None) -> dict[str, PairConfig]:
+    from pathlib import Path  # noqa: PLC0415
+
+    return load_pairs(Path(path) if path else None, known_entities=tuple(ENTITIES))
+
+
+def pairs() -> dict[str, PairConfig]:
+    from reconcile.config import pairs_file  # noqa: PLC0415
+
+    return _pairs_cached(str(pairs_file()))
+
+
+def pair_config(name: str) -> PairConfig:
+    try:
+        return pairs()[name]
+    except KeyError:
+        raise KeyError(f"no company pair {name!r} in the pairs file; known: {', '.join(pairs())}") from None
+
+
+def hook_for(pair: PairConfig, ledger: str) -> Any:
+    if ledger == "xero":
+        from xero.hooks import XeroHook  # noqa: PLC0415
+
+        return XeroHook(pair.xero_conn_id)
+    from quickbooks.hooks import QuickBooksHook  # noqa: PLC0415
+
+    return QuickBooksHook(pair.quickbooks_conn_id)
+
+
+def prepare(entity: str, requested_pair: str | None = None) -> list[str]:
+    """Apply migrations, validate the configuration, and pick the pairs this run aligns for ``entity``."""
+    applied = migrate()
+    if applied:
+        log.info("applied migrations %s", applied)
+    _pairs_cached.cache_clear()
+    configured = pairs()
+    if requested_pair:
+        return [pair_config(requested_pair).name] if configured[requested_pair].entity(entity).enabled else []
+    chosen = [name for name, pair in configured.items() if pair.entity(entity).enabled]
+    log.info("%s: aligning pairs %s", entity, chosen)
+    return chosen
+
+
+def extract(entity: str, pair: str, ledger: str, run: RunInfo, full: bool = False) -> dict[str, Any]:
+    cfg = pair_config(pair)
+    result = staging.stage(get(entity), ledger, cfg, hook_for(cfg, ledger), run, full=full)
+    return result.counts()
+
+
+def check_quality(entity: str, pair: str, run: RunInfo, full: bool = False) -> list[dict[str, Any]]:
+    cfg = pair_config(pair)
+    return [quality.check(get(entity), ledger, cfg, run, all_rows=full) for ledger in ("xero", "quickbooks")]
+
+
+def match(entity: str, pair: str, run: RunInfo) -> dict[str, int]:
+    return matching.match(get(entity), pair_config(pair), run).counts()
+
+
+def plan(entity: str, pair: str, run: RunInfo) -> dict[str, Any]:
+    return deltas.plan(get(entity), pair_config(pair), run).counts()
+
+
+def write(entity: str, pair: str, ledger: str, run: RunInfo) -> dict[str, int]:
+    cfg = pair_config(pair)
+    return writeback.write(get(entity), ledger, cfg, hook_for(cfg, ledger), run).counts()
+
+
+def summarise(entity: str, pair: str, run: RunInfo) -> list[dict[str, Any]]:
+    """The run's counts per ledger (with the exceptions it left open), logged as a small table."""
+    with db.connect() as conn:
+        conn.execute(db.sql("summary/exceptions"), {"run_id": run.run_id, "pair": pair, "entity": entity})
+        rows = conn.execute(db.sql("summary/run"), {"run_id": run.run_id, "pair": pair, "entity": entity}).fetchall()
+        conn.commit()
+    for r in rows:
+        log.info("%-10s %-8s %-10s read=%s staged=%s matched=%s created=%s updated=%s voided=%s conflicts=%s "
+                 "exceptions=%s failed=%s", r["pair"], r["entity"], r["ledger"], r["read"], r["staged"], r["matched"],
+                 r["created"], r["updated"], r["voided"], r["conflicts"], r["exceptions"], r["failed"])
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in rows]

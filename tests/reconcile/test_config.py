@@ -1,0 +1,99 @@
+"""The pairs and mapping files: valid ones load; invalid ones name the file, the line and the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconcile.config import ConfigError, UnmappedCode, load_mappings, load_pairs
+from reconcile.entities import ENTITIES
+
+GOOD_MAPPING = """\
+accounts:
+  "090": "35"
+  200: "79"
+tax_rates:
+  - {xero: OUTPUT2, quickbooks: "2", applies_to: sales}
+  - {xero: INPUT2, quickbooks: "2", applies_to: purchases}
+  - {xero: NONE, quickbooks: "10"}
+items:
+  CONSULT-HR: "3"
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_the_shipped_configuration_loads():
+    pairs = load_pairs(known_entities=tuple(ENTITIES))
+    harbour = pairs["harbour"]
+    assert harbour.xero_conn_id == "xero_default"
+    assert harbour.mappings.qb_account("200") == "79"
+    assert harbour.mappings.qb_tax_code("OUTPUT2") == harbour.mappings.qb_tax_code("INPUT2")
+    assert harbour.entity("invoices").writes_to("quickbooks")
+    assert not harbour.entity("invoices").writes_to("xero")
+    assert harbour.entity("contacts").writes_to("xero")
+
+
+def test_codes_read_as_written_and_translated_both_ways(tmp_path):
+    m = load_mappings(write(tmp_path, "m.yaml", GOOD_MAPPING))
+    assert m.qb_account("090") == "35"  # not the integer 90
+    assert m.qb_account("200") == "79"
+    assert m.xero_account("35") == "090"
+    assert m.xero_tax_type("2", "sales") == "OUTPUT2"
+    assert m.xero_tax_type("2", "purchases") == "INPUT2"
+    assert m.xero_tax_type("10", "sales") == "NONE"  # applies_to both by default
+    assert m.xero_item("3") == "CONSULT-HR"
+
+
+def test_an_unmapped_code_names_the_code_and_the_file(tmp_path):
+    m = load_mappings(write(tmp_path, "m.yaml", GOOD_MAPPING))
+    with pytest.raises(UnmappedCode) as err:
+        m.qb_account("999")
+    assert "'999'" in str(err.value) and "m.yaml" in str(err.value)
+    with pytest.raises(UnmappedCode, match="tax code"):
+        m.xero_tax_type("77", "sales")
+
+
+@pytest.mark.parametrize("text, line, words", [
+    (GOOD_MAPPING.replace('  200: "79"', '  "090": "79"'), 3, "'090' appears twice"),
+    (GOOD_MAPPING.replace('  200: "79"', '  200: "35"'), 3, "QuickBooks account '35'"),
+    (GOOD_MAPPING.replace("applies_to: sales}", "applies_to: sale}"), 5, "applies_to"),
+    (GOOD_MAPPING.replace('{xero: INPUT2, quickbooks: "2", applies_to: purchases}',
+                          '{xero: INPUT2, quickbooks: "2", applies_to: sales}'), 6, "maps back to two"),
+    (GOOD_MAPPING.replace('  CONSULT-HR: "3"', '  CONSULT-HR: ""'), 9, "CONSULT-HR"),
+    (GOOD_MAPPING.replace("items:\n", "itemz:\n"), None, "missing 'items'"),
+    ("accounts: [1, 2\n", 2, "not valid YAML"),
+])
+def test_mapping_errors_name_file_line_and_code(tmp_path, text, line, words):
+    path = write(tmp_path, "mappings.yaml", text)
+    with pytest.raises(ConfigError) as err:
+        load_mappings(path)
+    message = str(err.value)
+    assert str(path) in message
+    if line:
+        assert f"mappings.yaml:{line}:" in message
+    assert words in message
+
+
+def test_pair_errors_name_the_line(tmp_path):
+    write(tmp_path, "mappings.yaml", GOOD_MAPPING)
+    pairs = write(tmp_path, "pairs.yaml", """\
+pairs:
+  - name: a
+    xero_conn_id: x
+    quickbooks_conn_id: q
+    mappings: mappings.yaml
+    conflict: {prefer: oldest}
+    entities:
+      contacts: {direction: both}
+""")
+    with pytest.raises(ConfigError, match=r"pairs.yaml:6: pair 'a': conflict.prefer 'oldest'"):
+        load_pairs(pairs)
+    pairs.write_text(pairs.read_text().replace("oldest", "newest").replace("contacts:", "contactz:"))
+    with pytest.raises(ConfigError, match=r"pairs.yaml:8: .*unknown entity 'contactz'"):
+        load_pairs(pairs, known_entities=tuple(ENTITIES))
