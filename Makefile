@@ -13,7 +13,15 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
-install: $(VENV)/.installed
+# python-quickbooks, the official-client test's own venv (its module name `quickbooks` clashes with our plugin)
+QBCLIENT := .venv-qbclient
+QBCLIENT_REQS := tests/sandbox/quickbooks/client-requirements.txt
+$(QBCLIENT)/.installed: $(QBCLIENT_REQS)
+	test -x $(QBCLIENT)/bin/python || $(PYTHON) -m venv $(QBCLIENT)
+	$(QBCLIENT)/bin/python -m pip install -q -r $(QBCLIENT_REQS)
+	touch $@
+
+install: $(VENV)/.installed $(QBCLIENT)/.installed
 
 test: install
 	$(DEVENV) $(PY) -m pytest $(PYTEST_ARGS)

@@ -85,6 +85,8 @@ class SeedContact:
     archived: bool = False
     currency: str = HOME_CURRENCY
     updated_at: dt.datetime | None = None
+    # sales terms of a customer / bill terms of a supplier, in days after the invoice date (None: the ledger default)
+    payment_terms_days: int | None = None
 
 
 @dataclass
@@ -108,6 +110,11 @@ class SeedPayment:
     amount: Decimal
     account_code: str  # the bank account paid into / out of
     reference: str | None = None
+    # the payment's identity shared by the two sides (the truth) and its ledger ids (Xero PaymentID; QuickBooks
+    # Payment Id for sales invoices, BillPayment Id for bills); None where not given
+    key: str | None = None
+    xero_id: str | None = None
+    qb_id: str | None = None
 
 
 @dataclass
