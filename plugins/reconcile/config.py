@@ -96,6 +96,8 @@ class TaxMapping:
     quickbooks: str
     applies_to: str
     line: int
+    sales_rate: str | None = None  # the QuickBooks TaxRate of the code for sales (for TxnTaxDetail)
+    purchase_rate: str | None = None
 
 
 @dataclass
@@ -104,6 +106,8 @@ class Mappings:
     accounts: dict[str, str] = field(default_factory=dict)  # xero code -> quickbooks Account Id
     taxes: list[TaxMapping] = field(default_factory=list)
     items: dict[str, str] = field(default_factory=dict)  # xero item code -> quickbooks Item Id
+    # xero account code -> the QuickBooks item written for a Xero line with no item coded to that account
+    account_items: dict[str, str] = field(default_factory=dict)
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, xero code) -> line in the file
 
     # Xero -> QuickBooks
@@ -125,6 +129,29 @@ class Mappings:
         except KeyError:
             raise UnmappedCode("item code", code, "xero", self.path) from None
 
+    def qb_line_item(self, item_code: str | None, account_code: str | None) -> str:
+        """The QuickBooks item of a Xero sales line: its item's, or the item standing for its account."""
+        if item_code:
+            return self.qb_item(item_code)
+        try:
+            return self.account_items[account_code or ""]
+        except KeyError:
+            raise UnmappedCode("account code (for a line without an item)", account_code or "(none)", "xero",
+                               self.path) from None
+
+    def qb_tax_rate(self, tax_type: str, side: str) -> str | None:
+        for t in self.taxes:
+            if t.xero == tax_type:
+                return t.purchase_rate if side == "purchases" and t.applies_to == "both" else t.sales_rate \
+                    if side == "sales" or t.applies_to != "both" else None
+        raise UnmappedCode("tax type", tax_type, "xero", self.path)
+
+    def xero_tax_type_of_rate(self, rate_id: str) -> str:
+        for t in self.taxes:
+            if rate_id in (t.sales_rate, t.purchase_rate):
+                return t.xero
+        raise UnmappedCode("tax rate", rate_id, "quickbooks", self.path)
+
     # QuickBooks -> Xero
     def xero_account(self, qb_id: str) -> str:
         for code, qid in self.accounts.items():
@@ -138,7 +165,16 @@ class Mappings:
                 return t.xero
         raise UnmappedCode(f"tax code ({side})", qb_code, "quickbooks", self.path)
 
-    def xero_item(self, qb_id: str) -> str:
+    def account_of_item(self, qb_id: str) -> str | None:
+        """The Xero account a QuickBooks account item stands for (None for a real item)."""
+        for code, item in self.account_items.items():
+            if item == qb_id:
+                return code
+        return None
+
+    def xero_item(self, qb_id: str) -> str | None:
+        if self.account_of_item(qb_id) is not None:
+            return None
         for code, qid in self.items.items():
             if qid == qb_id:
                 return code
@@ -153,12 +189,17 @@ def load_mappings(path: Path) -> Mappings:
     items = _get(path, top, "items", root, "the mapping file")
     taxes = _get(path, top, "tax_rates", root, "the mapping file")
     assert accounts is not None and items is not None and taxes is not None
+    account_items = _get(path, top, "quickbooks_account_items", root, "the mapping file", required=False)
+    if account_items is not None:
+        for key, value in _mapping(path, account_items, "quickbooks_account_items"):
+            code = _scalar(path, key, "account code")
+            result.account_items[code] = _scalar(path, value, f"the QuickBooks item for account {code!r}")
     for kind, node, target in (("account", accounts, result.accounts), ("item", items, result.items)):
         reverse: dict[str, int] = {}
         for key, value in _mapping(path, node, f"{kind}s"):
             code = _scalar(path, key, f"{kind} code")
             qb = _scalar(path, value, f"the QuickBooks id of {kind} {code!r}")
-            if qb in reverse:
+            if qb in reverse or (kind == "item" and qb in result.account_items.values()):
                 raise ConfigError(path, _line(value), f"QuickBooks {kind} {qb!r} (for Xero {kind} {code!r}) is "
                                                       f"already mapped on line {reverse[qb]}")
             reverse[qb] = _line(value)
@@ -173,6 +214,8 @@ def load_mappings(path: Path) -> Mappings:
         xero_node = _get(path, fields, "xero", entry, "a tax_rates entry")
         qb_node = _get(path, fields, "quickbooks", entry, "a tax_rates entry")
         side_node = _get(path, fields, "applies_to", entry, "a tax_rates entry", required=False)
+        rates = [_get(path, fields, key, entry, "a tax_rates entry", required=False)
+                 for key in ("quickbooks_rate", "quickbooks_purchase_rate")]
         xero_code = _scalar(path, xero_node, "xero tax type")  # type: ignore[arg-type]
         qb_code = _scalar(path, qb_node, f"the QuickBooks tax code of {xero_code!r}")  # type: ignore[arg-type]
         side = _scalar(path, side_node, "applies_to") if side_node is not None else "both"
@@ -187,7 +230,10 @@ def load_mappings(path: Path) -> Mappings:
                                                       f"Xero tax types (also line {seen_reverse[(qb_code, s)]})")
             seen_reverse[(qb_code, s)] = _line(entry)
         seen_xero[xero_code] = _line(entry)
-        result.taxes.append(TaxMapping(xero_code, qb_code, side, _line(entry)))
+        sales_rate, purchase_rate = (_scalar(path, n, "quickbooks_rate") if n is not None else None for n in rates)
+        if side == "purchases":
+            sales_rate, purchase_rate = None, sales_rate
+        result.taxes.append(TaxMapping(xero_code, qb_code, side, _line(entry), sales_rate, purchase_rate))
         result.lines[("tax", xero_code)] = _line(entry)
     return result
 

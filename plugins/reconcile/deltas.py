@@ -63,7 +63,13 @@ class PlanResult:
 
 
 class Planner:
-    def __init__(self, spec: EntitySpec, pair: PairConfig, run: RunInfo, conn: Any) -> None:
+    """Plans one entity for one pair. With ``dry_run`` it changes nothing and lists what it would do instead
+    (``planned`` writes and ``reported`` exceptions): that is how a run checks the books ended aligned."""
+
+    def __init__(self, spec: EntitySpec, pair: PairConfig, run: RunInfo, conn: Any, *, dry_run: bool = False) -> None:
+        self.dry_run = dry_run
+        self.planned: list[dict[str, Any]] = []
+        self.reported: list[dict[str, Any]] = []
         self.spec = spec
         self.pair = pair
         self.run = run
@@ -101,13 +107,20 @@ class Planner:
                   "source_ledger": source_ledger, "source_id": source["ledger_id"], "target_id": target_id,
                   "source_version": source.get("version"), "target_version": target_version, "label": label,
                   "payload": Jsonb(payload), "payload_hash": digest, "run_id": self.run.run_id}
-        self.conn.execute(db.sql("outbox/supersede"), params)
-        self.conn.execute(db.sql("outbox/plan"), params)
+        if self.dry_run:
+            self.planned.append({**params, "payload": payload})
+        else:
+            self.conn.execute(db.sql("outbox/supersede"), params)
+            self.conn.execute(db.sql("outbox/plan"), params)
         bucket = {"create": self.result.creates, "update": self.result.updates, "void": self.result.voids}[operation]
         bucket[ledger] += 1
 
     def exception(self, err: RecordError, ledger: str, record_id: str, label: str | None) -> None:
         reason = "unmapped_code_write" if err.reason == "unmapped_code" else err.reason
+        if self.dry_run:
+            self.reported.append({"ledger": ledger, "record_id": record_id, "reason": reason, "message": str(err)})
+            self.result.exceptions += 1
+            return
         open_exception(self.conn, self.run, self.pair.name, self.spec.name, ledger, record_id, reason, str(err),
                        label=label, field=err.field)
         self.result.exceptions += 1
@@ -181,7 +194,12 @@ class Planner:
         rows = {"xero": x, "quickbooks": q}
         diffs = {f: self._comparable(f, x, q) for f in spec.compare}
         diffs = {f: v for f, v in diffs.items() if v[0] != v[1]}
+        statuses = {ledger: rows[ledger].get("status") for ledger in LEDGERS}
+        if statuses["xero"] == statuses["quickbooks"] == "voided":
+            diffs = {}  # voided on both sides: nothing else about them matters (QuickBooks zeroes a void)
         if not diffs:
+            if self.dry_run:
+                return
             self.conn.execute(db.sql("deltas/mark_aligned"), {
                 **self._keys(), "xero_id": x["ledger_id"], "xero_version": x["version"],
                 "quickbooks_version": q["version"], "run_id": self.run.run_id})
@@ -192,7 +210,6 @@ class Planner:
         first = link["xero_version"] is None and link["quickbooks_version"] is None
         changed = {"xero": first or x["version"] != link["xero_version"],
                    "quickbooks": first or q["version"] != link["quickbooks_version"]}
-        statuses = {ledger: rows[ledger].get("status") for ledger in LEDGERS}
         if "status" in diffs and "voided" in statuses.values():
             # a voided record is not edited: it is voided on the other side too
             self._void("xero" if statuses["xero"] == "voided" else "quickbooks", rows, diffs)
@@ -220,9 +237,11 @@ class Planner:
             edited = "xero" if changed["xero"] else "quickbooks"
             # one-way: an edit made only on the receiving side is put back to the source's version
             return source if source is not None else edited
-        if first and source is not None:
+        if source is not None and (first or not changed["xero"]):
             return source
-        if not first:
+        # both changed since they were aligned (a conflict), or neither did and an earlier write did not make
+        # them equal, or they were never aligned: the pair's rule decides
+        if changed["xero"] and changed["quickbooks"] and not first:
             self.result.conflicts += 1
         prefer = self.pair.conflict_prefer
         if prefer in LEDGERS:
@@ -250,6 +269,8 @@ class Planner:
                     for name in {f, f.removeprefix("norm_")}:
                         merged[name] = rows[loser].get(name)
         for f, (xv, qv) in diffs.items():
+            if self.dry_run:
+                break
             self.conn.execute(db.sql("deltas/difference"), {
                 **self._keys(), "run_id": self.run.run_id, "xero_id": rows["xero"]["ledger_id"],
                 "quickbooks_id": rows["quickbooks"]["ledger_id"], "field": f, "xero_value": _text(xv),
@@ -309,6 +330,10 @@ class Planner:
             detail = f"xero={_text(values[0])} quickbooks={_text(values[1])}"
         text = (f"{self.spec.name} xero {x['ledger_id']} ({label}) <-> quickbooks {q['ledger_id']}: {message}"
                 + (f" [{detail}]" if detail else ""))
+        if self.dry_run:
+            self.reported.append({"ledger": "xero", "record_id": x["ledger_id"], "reason": reason, "message": text})
+            self.result.exceptions += 1
+            return
         open_exception(self.conn, self.run, self.pair.name, self.spec.name, "xero", x["ledger_id"], reason, text,
                        label=label, candidates={"quickbooks_id": q["ledger_id"]})
         self.result.exceptions += 1
@@ -317,6 +342,8 @@ class Planner:
     def plan(self) -> PlanResult:
         self.plan_linked()
         self.plan_creates()
+        if self.dry_run:
+            return self.result
         for ledger in LEDGERS:
             resolve_exceptions(self.conn, self.run, self.pair.name, self.spec.name, ledger, PLANNING_REASONS,
                                self.cleared[ledger])

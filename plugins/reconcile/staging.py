@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 
 STAGING_REASONS = ["invalid_field", "unmapped_code"]
 MAX_KEPT_ERRORS = 10_000  # errors are written after the COPY; beyond this many only their count is kept
-JSON_COLUMNS = {"raw", "lines"}
 
 
 @dataclass
@@ -46,10 +45,8 @@ class StageResult:
                 "watermark": self.watermark.isoformat() if self.watermark else None}
 
 
-def _value(column: str, value: Any) -> Any:
-    if column in JSON_COLUMNS and value is not None:
-        return Jsonb(value)
-    return value
+def _value(value: Any) -> Any:
+    return Jsonb(value) if isinstance(value, (dict, list)) else value
 
 
 def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunInfo, *, full: bool = False,
@@ -83,7 +80,7 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
                     result.skipped += 1
                     continue
                 staged["raw"] = raw
-                copy.write_row([pair.name, *(_value(c, staged.get(c)) for c in columns)])
+                copy.write_row([pair.name, *(_value(staged.get(c)) for c in columns)])
                 updated = staged.get("updated_at")
                 if updated is not None and (newest is None or updated > newest):
                     newest = updated

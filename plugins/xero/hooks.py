@@ -108,7 +108,9 @@ class XeroHook(LedgerHook):
     def _observe(self, response: requests.Response) -> None:
         remaining = response.headers.get("X-MinLimit-Remaining")
         if remaining is not None and remaining.isdigit():
-            self.pacer.note_remaining(int(remaining), 60.0)
+            # the minute window resets at a time Xero does not tell, except in a 429's Retry-After
+            window = self._retry_after(response) if response.status_code == 429 else None
+            self.pacer.note_remaining(int(remaining), window or 60.0)
 
     def _raise_for_limit(self, response: requests.Response, method: str, endpoint: str, detail: str,
                          record: str | None) -> None:

@@ -92,6 +92,12 @@ def reference_data(company: Company) -> None:
             "Name": name, "Active": True, "FullyQualifiedName": name, "Taxable": True, "UnitPrice": 0,
             "Type": "Service", "IncomeAccountRef": _ref(sales.qb_id, sales.name), "TrackQtyOnHand": False,
             "SalesTaxCodeRef": _ref("2", TAX_CODE_NAMES["2"][0])})
+    for item_id, name, account_code in reference.QB_ACCOUNT_ITEMS:
+        income = reference.account(account_code)
+        _put(company, "Item", item_id, {
+            "Name": name, "Active": True, "FullyQualifiedName": name, "Taxable": True, "UnitPrice": 0,
+            "Type": "Service", "IncomeAccountRef": _ref(income.qb_id, income.name), "TrackQtyOnHand": False,
+            "SalesTaxCodeRef": _ref("2", TAX_CODE_NAMES["2"][0])})
     for item in reference.ITEMS:
         income = reference.account(item.sales_account_code)
         code = reference.tax_rate(item.tax_type).qb_tax_code_id

@@ -76,6 +76,14 @@ ITEMS: list[SeedItem] = [
 ]
 
 
+# QuickBooks takes a sales line's income account from its item, so a Xero line coded to an account without an item
+# needs a QuickBooks item per income account (config/mappings.yaml: quickbooks_account_items). "Services" (Id 1,
+# income account Sales) is QuickBooks' own; these are set up in QuickBooks only: (Id, name, Xero account code).
+QB_ACCOUNT_ITEMS: list[tuple[str, str, str]] = [
+    ("11", "Other income", "260"),
+]
+
+
 def account(code: str) -> SeedAccount:
     return next(a for a in ACCOUNTS if a.code == code)
 

@@ -7,6 +7,7 @@ SELECT i.ledger_id, i.number, i.currency, i.date, i.due_date, i.status,
        END AS totals_gap,
        i.lines_tax - i.total_tax AS line_tax_gap,
        (i.due_date - i.date) AS days_to_due,
+       (CURRENT_DATE - i.date) AS age_days,
        EXISTS (SELECT 1 FROM {contacts_table} c
                WHERE c.pair = i.pair AND c.ledger_id = i.contact_id) AS contact_resolvable
 FROM {table} i

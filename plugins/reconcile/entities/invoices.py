@@ -18,7 +18,7 @@ from xero.dates import parse_ms_date
 
 COLUMNS = ("kind", "number", "norm_number", "contact_id", "date", "due_date", "currency", "currency_rate",
            "amounts_are", "subtotal", "total_tax", "total", "amount_paid", "amount_due", "status", "reference",
-           "lines", "lines_amount", "lines_tax")
+           "lines", "lines_amount", "lines_tax", "tax_by_rate")
 # contact_id is compared through the contacts cross-reference (see include/sql/deltas/invoices_compare.sql)
 COMPARE = ("norm_number", "contact_id", "date", "due_date", "currency", "amounts_are", "lines", "subtotal",
            "total_tax", "total", "status")
@@ -112,8 +112,20 @@ def xero_normalise(raw: dict, mappings: Mappings) -> dict:
         "reference": clean_text(raw.get("Reference")), "lines": lines,
         "lines_tax": money(sum((decimal(i.get("TaxAmount")) or Decimal("0") for i in raw.get("LineItems") or []),
                                Decimal("0"))),
+        "tax_by_rate": _xero_tax_by_rate(raw.get("LineItems") or []),
     }
     return _finish(row, "xero", label)
+
+
+def _xero_tax_by_rate(items: list[dict]) -> dict[str, dict[str, str]]:
+    totals: dict[str, list[Decimal]] = {}
+    for item in items:
+        if not item.get("TaxType"):
+            continue
+        net_tax = totals.setdefault(item["TaxType"], [Decimal("0"), Decimal("0")])
+        net_tax[0] += decimal(item.get("LineAmount")) or Decimal("0")
+        net_tax[1] += decimal(item.get("TaxAmount")) or Decimal("0")
+    return {k: {"net": _q2(v[0]), "tax": _q2(v[1])} for k, v in sorted(totals.items())}
 
 
 def xero_fields(row: dict, ctx: WriteContext) -> dict:
@@ -187,10 +199,12 @@ def qb_normalise(raw: dict, mappings: Mappings) -> dict:
             item_ref = (detail.get("ItemRef") or {}).get("value")
             account_ref = (detail.get("ItemAccountRef") or {}).get("value")
             tax_ref = (detail.get("TaxCodeRef") or {}).get("value")
+            account = mappings.account_of_item(item_ref) if item_ref else None
+            if account is None and account_ref:
+                account = mappings.xero_account(account_ref)
             lines.append(_line(
                 item.get("Description"), detail.get("Qty"), detail.get("UnitPrice"), item.get("Amount"),
-                mappings.xero_account(account_ref) if account_ref else None,
-                mappings.xero_tax_type(tax_ref, "sales") if tax_ref else None,
+                account, mappings.xero_tax_type(tax_ref, "sales") if tax_ref else None,
                 mappings.xero_item(item_ref) if item_ref else None,
             ))
         except UnmappedCode as exc:
@@ -199,6 +213,19 @@ def qb_normalise(raw: dict, mappings: Mappings) -> dict:
         except ValueError as exc:
             raise RecordError("quickbooks", "invoices", record_id, where, str(exc), label=label) from None
     tax = (raw.get("TxnTaxDetail") or {}).get("TotalTax")
+    tax_by_rate: dict[str, dict[str, str]] = {}
+    for tax_line in (raw.get("TxnTaxDetail") or {}).get("TaxLine") or []:
+        info = tax_line.get("TaxLineDetail") or {}
+        rate = (info.get("TaxRateRef") or {}).get("value")
+        if rate is None:
+            continue
+        try:
+            tax_type = mappings.xero_tax_type_of_rate(rate)
+        except UnmappedCode as exc:
+            raise RecordError("quickbooks", "invoices", record_id, "TxnTaxDetail.TaxLine", str(exc), label=label,
+                              reason="unmapped_code", code=exc.code) from None
+        tax_by_rate[tax_type] = {"net": _q2(money(info.get("NetAmountTaxable"))),
+                                 "tax": _q2(money(tax_line.get("Amount")))}
     total = decimal(raw.get("TotalAmt"))
     balance = decimal(raw.get("Balance"))
     row = {
@@ -212,6 +239,7 @@ def qb_normalise(raw: dict, mappings: Mappings) -> dict:
         "amount_paid": (total - balance) if total is not None and balance is not None else None,
         "amount_due": balance, "status": qb_status(raw), "reference": None, "lines": lines,
         "lines_tax": money(tax) if tax is not None else Decimal("0"),
+        "tax_by_rate": dict(sorted(tax_by_rate.items())),
     }
     return _finish(row, "quickbooks", label)
 
@@ -225,11 +253,9 @@ def qb_fields(row: dict, ctx: WriteContext) -> dict:
     lines = []
     for index, ln in enumerate(row["lines"], start=1):
         try:
-            detail: dict[str, Any] = {"Qty": ln["quantity"], "UnitPrice": ln["unit_amount"]}
-            if ln.get("item_code"):
-                detail["ItemRef"] = {"value": ctx.mappings.qb_item(ln["item_code"])}
-            if ln.get("account_code"):
-                detail["ItemAccountRef"] = {"value": ctx.mappings.qb_account(ln["account_code"])}
+            # QuickBooks takes the income account from the item (an account's own item when the line has none)
+            detail: dict[str, Any] = {"Qty": ln["quantity"], "UnitPrice": ln["unit_amount"], "ItemRef": {
+                "value": ctx.mappings.qb_line_item(ln.get("item_code"), ln.get("account_code"))}}
             if ln.get("tax_type"):
                 detail["TaxCodeRef"] = {"value": ctx.mappings.qb_tax_code(ln["tax_type"])}
         except UnmappedCode as exc:
@@ -244,12 +270,30 @@ def qb_fields(row: dict, ctx: WriteContext) -> dict:
         "DueDate": row["due_date"].isoformat() if row.get("due_date") else None,
         "GlobalTaxCalculation": AMOUNTS_TO_QB.get(row.get("amounts_are") or "exclusive", "TaxExcluded"),
         "Line": lines,
-        # the tax Xero computed, so the two ledgers agree to the penny whatever their rounding
-        "TxnTaxDetail": {"TotalTax": _q2(row.get("total_tax"))},
+        "TxnTaxDetail": _qb_tax_detail(row, ctx),
     }
     if row.get("currency"):
         payload["CurrencyRef"] = {"value": row["currency"]}
     return payload
+
+
+def _qb_tax_detail(row: dict, ctx: WriteContext) -> dict:
+    """The tax Xero computed, per rate, so the two ledgers agree to the penny whatever their rounding rules."""
+    tax_lines = []
+    for tax_type, amounts in (row.get("tax_by_rate") or {}).items():
+        try:
+            rate = ctx.mappings.qb_tax_rate(tax_type, "sales")
+        except UnmappedCode as exc:
+            raise RecordError("xero", "invoices", row["ledger_id"], "LineItems.TaxType", str(exc),
+                              label=row.get("number"), reason="unmapped_code", code=exc.code) from None
+        if rate is None:
+            continue
+        tax_lines.append({"Amount": amounts["tax"], "DetailType": "TaxLineDetail", "TaxLineDetail": {
+            "TaxRateRef": {"value": rate}, "PercentBased": True, "NetAmountTaxable": amounts["net"]}})
+    detail: dict[str, Any] = {"TotalTax": _q2(row.get("total_tax"))}
+    if tax_lines:
+        detail["TaxLine"] = tax_lines
+    return detail
 
 
 def qb_create(row: dict, ctx: WriteContext) -> dict:
