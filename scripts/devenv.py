@@ -195,9 +195,13 @@ def main(argv: list[str]) -> int:
             _wait_for(url)
             env = project_env(url)
             ensure_database(url, env.get("LEDGERBRIDGE_AIRFLOW_DB", "ledgerbridge_airflow"))
-            return subprocess.run(rest, env=env, cwd=ROOT).returncode
-        except KeyboardInterrupt:
-            return 130
+            child = subprocess.Popen(rest, env=env, cwd=ROOT)
+            while True:
+                try:
+                    return child.wait()
+                except KeyboardInterrupt:
+                    # the child got the Ctrl-C too: let it stop cleanly before its database goes away
+                    continue
         finally:
             if started_here:
                 pg_stop()

@@ -1,6 +1,11 @@
-"""Fixtures shared by every test: real PostgreSQL, Airflow, and the two sandboxes."""
+"""Fixtures shared by every test: real PostgreSQL, Airflow, and the two sandboxes.
+
+tests.fixtures.airflow comes first: it isolates Airflow (its own home and metadata database) before anything
+imports Airflow.
+"""
 
 pytest_plugins = [
+    "tests.fixtures.airflow",
     "tests.fixtures.db",
     "tests.fixtures.sandboxes",
 ]

@@ -9,6 +9,7 @@ Nothing here reads a connection, a variable or the database at parse time: that 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
@@ -20,7 +21,8 @@ from reconcile.run import RunInfo
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "ledgerbridge",
     "retries": 3,
-    "retry_delay": dt.timedelta(seconds=30),
+    # LEDGERBRIDGE_RETRY_DELAY_SECONDS shortens the first retry's wait (tests); it grows exponentially after
+    "retry_delay": dt.timedelta(seconds=float(os.environ.get("LEDGERBRIDGE_RETRY_DELAY_SECONDS", "30"))),
     "retry_exponential_backoff": True,
     "max_retry_delay": dt.timedelta(minutes=10),
 }

@@ -28,7 +28,8 @@ from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_count
 
 log = logging.getLogger(__name__)
 
-PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction"]
+PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
+                    "one_sided"]
 CHUNK = 500
 
 
@@ -81,6 +82,8 @@ class Planner:
         self.in_flight = {r["source_id"] for r in in_flight} | {r["target_id"] for r in in_flight if r["target_id"]}
         self.ctx = WriteContext(mappings=pair.mappings, resolve=self.resolve, run_id=run.run_id)
         self.cleared: dict[str, list[str]] = {"xero": [], "quickbooks": []}
+        # (ledger, record id) -> planning reasons raised for it in this run (those stay open)
+        self.flagged: dict[tuple[str, str], set[str]] = {}
 
     def _keys(self) -> dict[str, Any]:
         return {"pair": self.pair.name, "entity": self.spec.name}
@@ -117,6 +120,7 @@ class Planner:
 
     def exception(self, err: RecordError, ledger: str, record_id: str, label: str | None) -> None:
         reason = "unmapped_code_write" if err.reason == "unmapped_code" else err.reason
+        self.flagged.setdefault((ledger, record_id), set()).add(reason)
         if self.dry_run:
             self.reported.append({"ledger": ledger, "record_id": record_id, "reason": reason, "message": str(err)})
             self.result.exceptions += 1
@@ -130,6 +134,7 @@ class Planner:
         for source_ledger in LEDGERS:
             target = other(source_ledger)
             if not self.config.writes_to(target):
+                self._report_one_sided(source_ledger)
                 continue
             target_side = self.spec.side(target)
             source_side = self.spec.side(source_ledger)
@@ -150,6 +155,28 @@ class Planner:
                     continue
                 self.plan_write(target, "create", source_ledger, row, None, None, payload, label)
                 self.cleared[source_ledger].append(row["ledger_id"])
+
+    def _report_one_sided(self, ledger: str) -> None:
+        """On the receiving side of a one-way entity, a record with no partner is not copied back: a person should
+        look at it (it may have been raised in the wrong ledger)."""
+        if not self.config.enabled:
+            return
+        side = self.spec.side(ledger)
+        for row in self._stream_unlinked(ledger):
+            if (side.include is not None and not side.include(row)) or not self.spec.creatable(row):
+                continue
+            label = side.label(row)
+            self.flagged.setdefault((ledger, row["ledger_id"]), set()).add("one_sided")
+            message = (f"{ledger} {self.spec.name} {row['ledger_id']} ({label}) exists only in {ledger}; "
+                       f"{self.spec.name} flow {self.config.direction}, so it is not copied. Check whether it "
+                       f"belongs in {other(ledger)}, or link it by hand (ledgerbridge.xref, method 'manual').")
+            if self.dry_run:
+                self.reported.append({"ledger": ledger, "record_id": row["ledger_id"], "reason": "one_sided",
+                                      "message": message})
+                continue
+            open_exception(self.conn, self.run, self.pair.name, self.spec.name, ledger, row["ledger_id"],
+                           "one_sided", message, label=label)
+            self.result.exceptions += 1
 
     def _stream_unlinked(self, ledger: str) -> Iterator[dict]:
         statement = db.composed("deltas/unlinked", table=self.spec.stage_table(ledger), xref_column=f"{ledger}_id")
@@ -323,6 +350,7 @@ class Planner:
 
     def _report(self, reason: str, x: dict, q: dict, values: Any, message: str, diffs: dict | None = None) -> None:
         label = self.spec.xero.label(x)
+        self.flagged.setdefault(("xero", x["ledger_id"]), set()).add(reason)
         detail = ""
         if diffs:
             detail = "; ".join(f"{f}: xero={_text(a)} quickbooks={_text(b)}" for f, (a, b) in sorted(diffs.items()))
@@ -345,8 +373,13 @@ class Planner:
         if self.dry_run:
             return self.result
         for ledger in LEDGERS:
-            resolve_exceptions(self.conn, self.run, self.pair.name, self.spec.name, ledger, PLANNING_REASONS,
-                               self.cleared[ledger])
+            # a record planned or found aligned has its planning exceptions closed, except those raised again now
+            groups: dict[frozenset[str], list[str]] = {}
+            for record_id in set(self.cleared[ledger]):
+                groups.setdefault(frozenset(self.flagged.get((ledger, record_id), ())), []).append(record_id)
+            for raised, ids in groups.items():
+                resolve_exceptions(self.conn, self.run, self.pair.name, self.spec.name, ledger,
+                                   [r for r in PLANNING_REASONS if r not in raised], sorted(ids))
         return self.result
 
 

@@ -12,6 +12,8 @@ import subprocess
 
 import pytest
 
+from sandbox.seed import reference
+
 from tests.sandbox.quickbooks.conftest import ROOT, QBApi
 
 CLIENT_PYTHON = ROOT / ".venv-qbclient" / "bin" / "python"
@@ -31,7 +33,9 @@ def test_python_quickbooks_queries_and_creates(qb_factory) -> None:
 
     assert seen["token_endpoint"] == qb.info["token_url"]
     assert seen["company"] == "Harbour & Finch Ltd"
-    assert "Consulting (per hour)" in seen["items"] and len(seen["items"]) == 10
+    # QuickBooks' own Services and Hours, the seeded items, and the items standing for income accounts
+    assert "Consulting (per hour)" in seen["items"]
+    assert len(seen["items"]) == 2 + len(reference.ITEMS) + len(reference.QB_ACCOUNT_ITEMS)
     assert seen["bank_accounts"] == ["Business Bank Account", "Business Savings Account", "USD Bank Account"]
     assert seen["tax_codes"] == 5
     assert seen["customer_sync_token"] == "1" and seen["customer_notes"] == "updated by python-quickbooks"

@@ -8,6 +8,8 @@ from typing import Iterator
 
 import pytest
 
+from sandbox.seed import reference
+
 from tests.sandbox.quickbooks.conftest import QBApi
 
 
@@ -128,4 +130,5 @@ def test_reference_entities_query(qb: QBApi) -> None:
     accounts = qb.rows("SELECT * FROM Account WHERE AccountType = 'Bank' ORDERBY Name", "Account")
     assert [a["Name"] for a in accounts] == ["Business Bank Account", "Business Savings Account", "USD Bank Account"]
     assert qb.rows("SELECT * FROM CompanyInfo", "CompanyInfo")[0]["CompanyName"] == "Harbour & Finch Ltd"
-    assert len(qb.rows("SELECT *, Sku FROM Item MAXRESULTS 100", "Item")) == 10
+    expected = 2 + len(reference.ITEMS) + len(reference.QB_ACCOUNT_ITEMS)  # Services, Hours and the seeded ones
+    assert len(qb.rows("SELECT *, Sku FROM Item MAXRESULTS 100", "Item")) == expected
