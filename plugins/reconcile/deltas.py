@@ -155,6 +155,21 @@ class Planner:
                     continue
                 self.plan_write(target, "create", source_ledger, row, None, None, payload, label)
                 self.cleared[source_ledger].append(row["ledger_id"])
+                for f, (reason, message) in self.spec.report_only.items():
+                    if not _empty(row.get(f)) and row.get(f) != 0:
+                        self._report_unlinked(reason, source_ledger, row, label,
+                                              f"copied to {target} without its {f.replace('_', ' ')} "
+                                              f"({row.get(f)}): {message}")
+
+    def _report_unlinked(self, reason: str, ledger: str, row: dict, label: str | None, message: str) -> None:
+        self.flagged.setdefault((ledger, row["ledger_id"]), set()).add(reason)
+        text = f"{ledger} {self.spec.name} {row['ledger_id']} ({label}): {message}"
+        if self.dry_run:
+            self.reported.append({"ledger": ledger, "record_id": row["ledger_id"], "reason": reason, "message": text})
+            return
+        open_exception(self.conn, self.run, self.pair.name, self.spec.name, ledger, row["ledger_id"], reason, text,
+                       label=label)
+        self.result.exceptions += 1
 
     def _report_one_sided(self, ledger: str) -> None:
         """On the receiving side of a one-way entity, a record with no partner is not copied back: a person should
@@ -224,6 +239,11 @@ class Planner:
         statuses = {ledger: rows[ledger].get("status") for ledger in LEDGERS}
         if statuses["xero"] == statuses["quickbooks"] == "voided":
             diffs = {}  # voided on both sides: nothing else about them matters (QuickBooks zeroes a void)
+        else:
+            for f, (reason, message) in spec.report_only.items():
+                values = self._comparable(f, x, q)
+                if values[0] != values[1]:
+                    self._report(reason, x, q, values, message)
         if not diffs:
             if self.dry_run:
                 return
@@ -242,13 +262,9 @@ class Planner:
             self._void("xero" if statuses["xero"] == "voided" else "quickbooks", rows, diffs)
             return
         if "status" in diffs and set(statuses.values()) <= {"paid", "authorised"}:
-            reason = spec.report_only.get("status:paid")
-            if reason:
-                self._report(reason, x, q, diffs["status"],
-                             "paid on one side and not on the other; the payment itself has to be carried across")
-                del diffs["status"]
-                if not diffs:
-                    return
+            del diffs["status"]  # paid or not follows from the payments: a report-only field says so
+        if not diffs:
+            return
         winner = self._winner(x, q, changed, first, diffs)
         if winner is not None:
             self._write_updates(winner, rows, diffs, first)

@@ -83,8 +83,8 @@ class EntitySpec:
     depends_on: tuple[str, ...] = ()
     # staged rows eligible to be created on the other side (e.g. no drafts)
     creatable: Callable[[dict], bool] = lambda row: True
-    # fields whose difference is reported to the exception queue instead of written (reason per field)
-    report_only: dict[str, str] = field(default_factory=dict)
+    # fields compared but never written: a difference goes to the exception queue as (reason, message)
+    report_only: dict[str, tuple[str, str]] = field(default_factory=dict)
     # (ledger created on, new id, run id) -> a note for the source record's history (Xero History), or None
     note_on_source: Callable[[str, str, str], str | None] | None = None
     doc: str = ""

@@ -39,7 +39,8 @@ def postal(value: str | None) -> str | None:
 def _row(ledger_id: str, version: str | None, updated_at: Any, **values: Any) -> dict:
     row = {"ledger_id": ledger_id, "version": version, "updated_at": updated_at, "deleted": False}
     row.update(values)
-    row["name"] = clean_text(row.get("name"))
+    # names are compared as written (only trimmed): a stray double space is a difference to align like any other
+    row["name"] = (row.get("name") or "").strip() or None
     row["norm_name"] = norm_name(row["name"])
     row["email"] = clean_text(row.get("email"))
     row["norm_email"] = norm_email(row["email"])

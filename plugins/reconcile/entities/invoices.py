@@ -342,8 +342,9 @@ SPEC = EntitySpec(
     quickbooks=Side("quickbooks", "Invoice", qb_read, qb_normalise, qb_create, qb_update, qb_void,
                     label=lambda r: r.get("number") or r["ledger_id"], find_existing=qb_find),
     creatable=lambda row: row.get("status") in SYNCED_STATUSES,
-    # a paid/unpaid difference is a payment to carry across, not an invoice edit (payments sync is separate)
-    report_only={"status:paid": "payment_mismatch"},
+    # what was paid is a matter of payments, not an invoice edit: payments are carried across separately
+    report_only={"amount_paid": ("payment_mismatch", "the payments differ between the ledgers and have to be "
+                                                     "carried across as payments")},
     note_on_source=note_on_xero,
     doc="Xero sales invoices (ACCREC) -> QuickBooks invoices, with the QuickBooks Id noted on the Xero History.",
 )
