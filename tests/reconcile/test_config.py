@@ -97,3 +97,17 @@ pairs:
     pairs.write_text(pairs.read_text().replace("oldest", "newest").replace("contacts:", "contactz:"))
     with pytest.raises(ConfigError, match=r"pairs.yaml:8: .*unknown entity 'contactz'"):
         load_pairs(pairs, known_entities=tuple(ENTITIES))
+
+
+def test_account_items_and_tax_rates_of_the_shipped_mapping():
+    m = load_pairs(known_entities=tuple(ENTITIES))["harbour"].mappings
+    # a Xero line with an item uses that item; one without uses the item standing for its account
+    assert m.qb_line_item("CONSULT-HR", "200") == "3"
+    assert m.qb_line_item(None, "260") == "11"
+    assert m.account_of_item("11") == "260" and m.xero_item("11") is None
+    assert m.account_of_item("3") is None and m.xero_item("3") == "CONSULT-HR"
+    with pytest.raises(UnmappedCode, match="for a line without an item"):
+        m.qb_line_item(None, "429")
+    assert m.qb_tax_rate("OUTPUT2", "sales") == "4"
+    assert m.qb_tax_rate("NONE", "purchases") == "21"
+    assert m.xero_tax_type_of_rate("4") == "OUTPUT2"

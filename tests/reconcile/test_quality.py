@@ -1,0 +1,96 @@
+"""Data quality on staged rows: a bad record stops the entity with a message naming it and the expectation, and
+every result is stored with the run id."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from reconcile import quality, staging
+from reconcile.config import load_pairs
+from reconcile.entities import contacts, invoices
+from reconcile.run import RunInfo
+
+
+class Ledger:
+    """Crafted raw Xero records, served the way XeroHook.iter_records serves them."""
+
+    def __init__(self, records: dict[str, list[dict]]) -> None:
+        self.records = records
+
+    def iter_records(self, resource: str, **_: object) -> list[dict]:
+        return self.records.get(resource, [])
+
+
+def contact(cid: str, name: str, email: str | None = None) -> dict:
+    return {"ContactID": cid, "Name": name, "EmailAddress": email or "", "ContactStatus": "ACTIVE",
+            "IsCustomer": True, "UpdatedDateUTC": "/Date(1761955200000+0000)/"}
+
+
+def invoice(iid: str, number: str, contact_id: str, total: str, currency: str = "GBP") -> dict:
+    return {"InvoiceID": iid, "InvoiceNumber": number, "Type": "ACCREC", "Status": "AUTHORISED",
+            "Contact": {"ContactID": contact_id}, "Date": "/Date(1761955200000+0000)/",
+            "DueDate": "/Date(1764547200000+0000)/", "CurrencyCode": currency, "LineAmountTypes": "Exclusive",
+            "SubTotal": 100.0, "TotalTax": 20.0, "Total": float(total), "AmountPaid": 0.0, "AmountDue": float(total),
+            "UpdatedDateUTC": "/Date(1761955200000+0000)/",
+            "LineItems": [{"Description": "Work", "Quantity": 1.0, "UnitAmount": 100.0, "LineAmount": 100.0,
+                           "TaxAmount": 20.0, "TaxType": "OUTPUT2", "AccountCode": "200"}]}
+
+
+def test_a_bad_invoice_stops_the_entity_naming_record_and_expectation(fresh_db, monkeypatch):
+    url = fresh_db()
+    monkeypatch.setenv("LEDGERBRIDGE_DB_URL", url)
+    pair = load_pairs()["harbour"]
+    run = RunInfo("dq-run-1", "sync_invoices")
+    ledger = Ledger({
+        "Contacts": [contact("c1", "Good Customer Ltd", "ap@good.example")],
+        "Invoices": [invoice("i1", "INV-1", "c1", "120.00"),
+                     invoice("i2", "INV-2", "c1", "125.00"),  # total is not lines plus tax
+                     invoice("i3", "INV-3", "c9", "120.00"),  # its contact was never staged
+                     invoice("i4", "INV-4", "c1", "120.00", currency="XYZ")],  # not a currency
+    })
+    staging.stage(contacts.SPEC, "xero", pair, ledger, run, db_url=url)
+    staging.stage(invoices.SPEC, "xero", pair, ledger, run, db_url=url)
+    assert quality.check(contacts.SPEC, "xero", pair, run, db_url=url)["failed"] == 0
+    with pytest.raises(quality.DataQualityError) as err:
+        quality.check(invoices.SPEC, "xero", pair, run, db_url=url)
+    message = str(err.value)
+    assert "the total equals the sum of the lines and the tax" in message and "i2=5.0" in message
+    assert "contact is among the staged contacts" in message and "i3=False" in message
+    assert "ISO 4217" in message and "i4=XYZ" in message
+    assert "i1" not in message.replace("i1=", "")  # the good record is not named
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        rows = conn.execute("SELECT expectation, column_name, success, checked_rows, unexpected_count, "
+                            "unexpected_records FROM ledgerbridge.dq_results WHERE run_id = 'dq-run-1' "
+                            "AND entity = 'invoices'").fetchall()
+    assert {r["checked_rows"] for r in rows} == {4}
+    failed = {r["column_name"]: r for r in rows if not r["success"]}
+    assert set(failed) == {"totals_gap", "contact_resolvable", "currency"}
+    assert failed["totals_gap"]["unexpected_count"] == 1
+    assert failed["totals_gap"]["unexpected_records"][0]["ledger_id"] == "i2"
+    assert sum(r["success"] for r in rows) >= 7
+
+
+def test_records_that_cannot_be_staged_go_to_the_queue_and_the_read_goes_on(fresh_db, monkeypatch):
+    url = fresh_db()
+    monkeypatch.setenv("LEDGERBRIDGE_DB_URL", url)
+    pair = load_pairs()["harbour"]
+    run = RunInfo("stage-run-1", "sync_invoices")
+    broken = invoice("b1", "INV-9", "c1", "120.00")
+    broken["Date"] = "yesterday"
+    ledger = Ledger({"Invoices": [invoice("g1", "INV-8", "c1", "120.00"), broken]})
+    result = staging.stage(invoices.SPEC, "xero", pair, ledger, run, db_url=url)
+    assert (result.read, result.staged, result.rejected) == (2, 1, 1)
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        exc = conn.execute("SELECT record_id, record_label, reason, field, message FROM ledgerbridge.exceptions "
+                           "WHERE status = 'open'").fetchall()
+    assert len(exc) == 1
+    assert exc[0]["record_id"] == "b1" and exc[0]["record_label"] == "INV-9" and exc[0]["field"] == "Date"
+    assert "yesterday" in exc[0]["message"]
+    # once the record is fixed in the ledger, the next read stages it and closes the exception
+    broken["Date"] = "/Date(1761955200000+0000)/"
+    broken["UpdatedDateUTC"] = "/Date(1761955300000+0000)/"
+    staging.stage(invoices.SPEC, "xero", pair, ledger, RunInfo("stage-run-2", "sync_invoices"), db_url=url)
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM ledgerbridge.exceptions WHERE status = 'open'").fetchone()[0] == 0
