@@ -94,3 +94,31 @@ def test_records_that_cannot_be_staged_go_to_the_queue_and_the_read_goes_on(fres
     staging.stage(invoices.SPEC, "xero", pair, ledger, RunInfo("stage-run-2", "sync_invoices"), db_url=url)
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM ledgerbridge.exceptions WHERE status = 'open'").fetchone()[0] == 0
+
+
+def test_a_quickbooks_code_without_a_mapping_sends_the_record_to_the_queue_naming_the_code(fresh_db, monkeypatch):
+    url = fresh_db()
+    monkeypatch.setenv("LEDGERBRIDGE_DB_URL", url)
+    pair = load_pairs()["harbour"]
+
+    def qb_invoice(iid: str, tax_code: str) -> dict:
+        return {"Id": iid, "SyncToken": "0", "DocNumber": f"10{iid}", "TxnDate": "2026-10-01",
+                "DueDate": "2026-10-31", "CustomerRef": {"value": "1"}, "CurrencyRef": {"value": "GBP"},
+                "TotalAmt": 120.0, "Balance": 120.0, "GlobalTaxCalculation": "TaxExcluded",
+                "MetaData": {"LastUpdatedTime": "2026-10-01T10:00:00-07:00"},
+                "TxnTaxDetail": {"TotalTax": 20.0},
+                "Line": [{"DetailType": "SalesItemLineDetail", "Amount": 100.0, "Description": "Work",
+                          "SalesItemLineDetail": {"ItemRef": {"value": "3"}, "Qty": 1, "UnitPrice": 100.0,
+                                                  "TaxCodeRef": {"value": tax_code}}}]}
+
+    class QuickBooks:
+        def iter_records(self, entity: str, **_: object) -> list[dict]:
+            return [qb_invoice("1", "2"), qb_invoice("2", "77")] if entity == "Invoice" else []
+
+    run = RunInfo("map-run-1", "sync_invoices")
+    result = staging.stage(invoices.SPEC, "quickbooks", pair, QuickBooks(), run, db_url=url)
+    assert (result.staged, result.rejected) == (1, 1)
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        exc = conn.execute("SELECT record_id, reason, field, message FROM ledgerbridge.exceptions").fetchall()
+    assert [(e["record_id"], e["reason"], e["field"]) for e in exc] == [("2", "unmapped_code", "Line[1]")]
+    assert "'77'" in exc[0]["message"] and "mappings.yaml" in exc[0]["message"]
