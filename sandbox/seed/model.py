@@ -56,8 +56,8 @@ class SeedItem:
     sales_account_code: str
     purchase_account_code: str | None
     tax_type: str  # xero_tax_type of the default sales tax
-    qb_id: str
-    xero_id: str
+    qb_id: str | None  # None: this ledger's books lack the item (items only on one side)
+    xero_id: str | None
 
 
 @dataclass
@@ -98,6 +98,8 @@ class SeedLine:
     tax_type: str  # a SeedTaxRate.xero_tax_type
     tax_amount: Decimal  # as this ledger holds it (may differ by a cent between sides)
     item_code: str | None = None
+    # tracking: (category name, option name) pairs, at most two (Xero TrackingCategories <-> QuickBooks Classes)
+    tracking: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def line_amount(self) -> Decimal:
@@ -115,6 +117,12 @@ class SeedPayment:
     key: str | None = None
     xero_id: str | None = None
     qb_id: str | None = None
+    # one QuickBooks Payment may pay several invoices: the SeedPayments of that one payment (one per invoice it
+    # pays, each with its own Xero PaymentID, since a Xero payment pays one document) share ``qb_id`` and ``group``
+    group: str | None = None
+    # deleted in this ledger after it was recorded (a deleted Xero payment keeps Status DELETED; a deleted QuickBooks
+    # payment is gone, visible only through cdc)
+    deleted: bool = False
 
 
 @dataclass
@@ -156,6 +164,137 @@ class SeedInvoice:
 
 
 @dataclass
+class SeedCreditNote:
+    """A credit note: ``kind="sales"`` (Xero ACCRECCREDIT <-> QuickBooks CreditMemo) or ``kind="purchase"``
+    (Xero ACCPAYCREDIT <-> QuickBooks VendorCredit), optionally allocated to invoices/bills of the same contact."""
+
+    key: str
+    xero_id: str | None
+    qb_id: str | None
+    kind: Literal["sales", "purchase"]
+    number: str | None
+    contact_key: str
+    date: dt.date
+    lines: list[SeedLine]
+    status: str = "authorised"  # draft | authorised | paid (fully allocated/refunded) | voided
+    currency: str = HOME_CURRENCY
+    currency_rate: Decimal = Decimal("1")
+    reference: str | None = None
+    # (invoice key, amount, date) of each allocation against an invoice (sales) or a bill (purchase)
+    allocations: list[tuple[str, Decimal, dt.date]] = field(default_factory=list)
+    updated_at: dt.datetime | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((ln.line_amount + ln.tax_amount for ln in self.lines), Decimal("0"))
+
+
+@dataclass
+class SeedOverpayment:
+    """Money a customer paid beyond what it owed: a Xero Overpayment (made by a RECEIVE-OVERPAYMENT bank
+    transaction) <-> the unapplied amount of a QuickBooks Payment (a Payment with no lines, or UnappliedAmt)."""
+
+    key: str
+    xero_id: str | None  # the OverpaymentID (the bank transaction that made it is stable_uuid of it)
+    qb_id: str | None  # the QuickBooks Payment Id holding the unapplied amount
+    contact_key: str
+    date: dt.date
+    amount: Decimal
+    account_code: str  # the bank account it was paid into
+    currency: str = HOME_CURRENCY
+    updated_at: dt.datetime | None = None
+
+
+@dataclass
+class SeedBankLine:
+    description: str
+    amount: Decimal  # net (exclusive of tax)
+    account_code: str
+    tax_type: str
+    tax_amount: Decimal
+    tracking: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class SeedBankTransaction:
+    """Money in or out of a bank account that is not an invoice payment: Xero BankTransaction RECEIVE <->
+    QuickBooks Deposit, and Xero BankTransaction SPEND <-> QuickBooks Purchase (an expense)."""
+
+    key: str
+    xero_id: str | None
+    qb_id: str | None
+    kind: Literal["receive", "spend"]
+    contact_key: str | None  # a customer (receive) or supplier (spend); None for e.g. bank fees
+    bank_account_code: str
+    date: dt.date
+    lines: list[SeedBankLine]
+    reference: str | None = None
+    # spend only: how QuickBooks records it (PaymentType Cash | Check | CreditCard)
+    payment_type: str = "Cash"
+    status: str = "authorised"  # authorised | voided (Xero) / deleted
+    currency: str = HOME_CURRENCY
+    updated_at: dt.datetime | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((ln.amount + ln.tax_amount for ln in self.lines), Decimal("0"))
+
+
+@dataclass
+class SeedJournalLine:
+    description: str
+    account_code: str
+    amount: Decimal  # debit positive, credit negative (Xero's LineAmount sign); QuickBooks: PostingType
+    tax_type: str = "NONE"
+    tracking: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class SeedJournal:
+    """A manual journal: Xero ManualJournal <-> QuickBooks JournalEntry. Lines sum to zero."""
+
+    key: str
+    xero_id: str | None
+    qb_id: str | None
+    narration: str
+    date: dt.date
+    lines: list[SeedJournalLine]
+    number: str | None = None  # QuickBooks DocNumber
+    status: str = "posted"  # draft | posted | voided | deleted
+    updated_at: dt.datetime | None = None
+
+
+@dataclass
+class SeedAttachment:
+    """A supporting file on a document: Xero Attachments <-> QuickBooks Attachable (AttachableRef to the entity)."""
+
+    key: str
+    owner_kind: Literal["bill", "invoice", "credit_note", "bank_transaction", "journal"]
+    owner_key: str
+    file_name: str
+    mime_type: str
+    content: bytes
+    xero_id: str | None = None  # AttachmentID
+    qb_id: str | None = None  # Attachable Id
+
+
+@dataclass(frozen=True)
+class SeedTrackingOption:
+    name: str
+    xero_id: str
+    qb_class_id: str
+
+
+@dataclass(frozen=True)
+class SeedTrackingCategory:
+    """Xero TrackingCategory (with options) <-> QuickBooks Classes (one Class per option)."""
+
+    name: str
+    xero_id: str
+    options: tuple[SeedTrackingOption, ...]
+
+
+@dataclass
 class SideBooks:
     """Everything one ledger holds at the start."""
 
@@ -166,6 +305,16 @@ class SideBooks:
     items: list[SeedItem]
     contacts: list[SeedContact]
     invoices: list[SeedInvoice]
+    credit_notes: list[SeedCreditNote] = field(default_factory=list)
+    overpayments: list[SeedOverpayment] = field(default_factory=list)
+    bank_transactions: list[SeedBankTransaction] = field(default_factory=list)
+    journals: list[SeedJournal] = field(default_factory=list)
+    attachments: list[SeedAttachment] = field(default_factory=list)
+    tracking: list[SeedTrackingCategory] = field(default_factory=list)
+    # currencies this ledger can record documents in (the home currency first); QuickBooks: multicurrency on
+    currencies: list[str] = field(default_factory=lambda: [HOME_CURRENCY])
+    # tax rates this ledger has beyond the shared reference ones (e.g. a QuickBooks-only code the mapping lacks)
+    extra_tax_rates: list[SeedTaxRate] = field(default_factory=list)
 
 
 @dataclass

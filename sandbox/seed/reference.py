@@ -9,7 +9,8 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sandbox.seed.model import SeedAccount, SeedItem, SeedTaxRate
+from sandbox.seed.model import (SeedAccount, SeedItem, SeedTaxRate, SeedTrackingCategory,
+                                SeedTrackingOption)
 
 ORGANISATION_NAME = "Harbour & Finch Ltd"
 _NS = uuid.UUID("6f1c4a52-3b1e-4d8e-9a57-0c2f9e1d7b10")
@@ -81,6 +82,29 @@ ITEMS: list[SeedItem] = [
 # income account Sales) is QuickBooks' own; these are set up in QuickBooks only: (Id, name, Xero account code).
 QB_ACCOUNT_ITEMS: list[tuple[str, str, str]] = [
     ("11", "Other income", "260"),
+]
+
+
+# Xero tracking category "Region" <-> QuickBooks Classes, one per option (config/mappings.yaml: tracking).
+TRACKING: list[SeedTrackingCategory] = [
+    SeedTrackingCategory("Region", stable_uuid("tracking", "Region"), (
+        SeedTrackingOption("North", stable_uuid("tracking", "Region", "North"), "5000000000000010001"),
+        SeedTrackingOption("South", stable_uuid("tracking", "Region", "South"), "5000000000000010002"),
+        SeedTrackingOption("London", stable_uuid("tracking", "Region", "London"), "5000000000000010003"),
+    )),
+]
+
+# Currencies each ledger can record documents in (home currency first). EUR is enabled in Xero only: a EUR
+# document cannot be copied to QuickBooks until someone enables it there, so it waits in the exception queue.
+XERO_CURRENCIES = ["GBP", "USD", "EUR"]
+QUICKBOOKS_CURRENCIES = ["GBP", "USD"]
+# fixed rates (units of the currency per GBP) for seeded foreign documents
+RATES = {"USD": Decimal("1.270000"), "EUR": Decimal("1.170000")}
+
+# A QuickBooks-only tax code the shipped mapping file does not map (a supplier bill uses it in the seeded books, so
+# that bill waits in the exception queue naming the code).
+QB_EXTRA_TAX_RATES: list[SeedTaxRate] = [
+    SeedTaxRate("20.0% RC (reverse charge)", Decimal("20"), "RCINPUT", "14", None, "28", "purchases"),
 ]
 
 
