@@ -1,21 +1,18 @@
 """
 ### sync_contacts (Airflow DAG)
 
-Aligns **contacts** between Xero and QuickBooks Online for every configured company pair
-(`config/pairs.yaml`): Xero Contacts (customer side) and QuickBooks Customers, both ways.
+Aligns **customers**: Xero Contacts on the customer side and QuickBooks Customers, both ways (matched by name, email and VAT number).
 
-Per pair: extract both ledgers into staging, check the staged rows with great-expectations, link records kept
-by hand on both sides (name, email, VAT number), plan the deltas into the outbox, write them to each ledger
-idempotently, and summarise. Ambiguous matches, unmapped codes and refused writes go to
-`ledgerbridge.exceptions`; every write is in `ledgerbridge.audit_log`.
+Per company pair: extract both ledgers into staging, check the staged rows with great-expectations, link records
+kept by hand on both sides, plan the deltas into the outbox, write them to each ledger idempotently, and summarise.
+Problems wait in `ledgerbridge.exceptions`; every write is in `ledgerbridge.audit_log`.
 
-Runs nightly; when it finishes, `sync_invoices` follows through the `ledgerbridge_contacts_aligned` asset.
-Trigger with config `{"pair": "<name>", "full_resync": true}` to align one pair or re-read everything.
+Runs after the stage before it (see `nightly_alignment`); trigger it by hand with
+`{"pair": "<name>", "full_resync": true}` to align one pair or read everything again.
 """
 
 from __future__ import annotations
 
-from reconcile.dag_factory import build_entity_dag
-from reconcile.entities import contacts
+from reconcile.dag_factory import build_stage_dag
 
-dag = build_entity_dag(contacts.SPEC, schedule="0 2 * * *", doc_md=__doc__)
+dag = build_stage_dag("contacts", __doc__)

@@ -1,20 +1,18 @@
 """
 ### sync_invoices (Airflow DAG)
 
-Copies **sales invoices** from Xero to QuickBooks Online for every configured company pair, and notes the
-QuickBooks Id on each Xero invoice's History (the "Invoice → QuickBooks" workflow).
+Copies **sales invoices** from Xero (ACCREC) to QuickBooks Online and notes the QuickBooks Id on each Xero invoice's History (the "Invoice → QuickBooks" workflow). Lines carry accounts, items, tax codes and tracking through the pair's mapping file.
 
-Invoices kept by hand on both sides are linked first (number with or without a prefix, customer, total within a
-cent, date); ambiguous ones wait in `ledgerbridge.exceptions`. Lines carry accounts, items and tax codes through
-the pair's mapping file; a code without a mapping sends the invoice to the exception queue naming the code.
+Per company pair: extract both ledgers into staging, check the staged rows with great-expectations, link records
+kept by hand on both sides, plan the deltas into the outbox, write them to each ledger idempotently, and summarise.
+Problems wait in `ledgerbridge.exceptions`; every write is in `ledgerbridge.audit_log`.
 
-Runs after `sync_contacts` (scheduled on its `ledgerbridge_contacts_aligned` asset), so every invoice's customer
-is linked before the invoice is written. Trigger with `{"pair": "<name>", "full_resync": true}` as needed.
+Runs after the stage before it (see `nightly_alignment`); trigger it by hand with
+`{"pair": "<name>", "full_resync": true}` to align one pair or read everything again.
 """
 
 from __future__ import annotations
 
-from reconcile.dag_factory import aligned_asset, build_entity_dag
-from reconcile.entities import invoices
+from reconcile.dag_factory import build_stage_dag
 
-dag = build_entity_dag(invoices.SPEC, schedule=[aligned_asset("contacts")], doc_md=__doc__)
+dag = build_stage_dag("invoices", __doc__)

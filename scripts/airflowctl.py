@@ -150,6 +150,11 @@ def migrate(env: Mapping[str, str], timeout: float = 600.0) -> float:
                           text=True, timeout=timeout)
     if done.returncode != 0:
         raise ClusterError(f"airflow db migrate failed ({done.returncode}):\n{_tail(done.stdout + done.stderr)}")
+    # the pools tasks calling each ledger run in (config/pools.json); importing is idempotent
+    pools = subprocess.run(airflow_command("pools", "import", str(ROOT / "config" / "pools.json")), env=dict(env),
+                           cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if pools.returncode != 0:
+        raise ClusterError(f"airflow pools import failed ({pools.returncode}):\n{_tail(pools.stdout + pools.stderr)}")
     return time.monotonic() - started
 
 

@@ -108,6 +108,8 @@ class Mappings:
     items: dict[str, str] = field(default_factory=dict)  # xero item code -> quickbooks Item Id
     # xero account code -> the QuickBooks item written for a Xero line with no item coded to that account
     account_items: dict[str, str] = field(default_factory=dict)
+    # "Category:Option" of a Xero tracking option -> the QuickBooks Class standing for it
+    tracking: dict[str, str] = field(default_factory=dict)
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, xero code) -> line in the file
 
     # Xero -> QuickBooks
@@ -165,6 +167,18 @@ class Mappings:
                 return t.xero
         raise UnmappedCode(f"tax code ({side})", qb_code, "quickbooks", self.path)
 
+    def qb_class(self, tracking: str) -> str:
+        try:
+            return self.tracking[tracking]
+        except KeyError:
+            raise UnmappedCode("tracking option", tracking, "xero", self.path) from None
+
+    def xero_tracking(self, class_id: str) -> str:
+        for option, qb_class in self.tracking.items():
+            if qb_class == class_id:
+                return option
+        raise UnmappedCode("class", class_id, "quickbooks", self.path)
+
     def account_of_item(self, qb_id: str) -> str | None:
         """The Xero account a QuickBooks account item stands for (None for a real item)."""
         for code, item in self.account_items.items():
@@ -189,6 +203,21 @@ def load_mappings(path: Path) -> Mappings:
     items = _get(path, top, "items", root, "the mapping file")
     taxes = _get(path, top, "tax_rates", root, "the mapping file")
     assert accounts is not None and items is not None and taxes is not None
+    tracking = _get(path, top, "tracking", root, "the mapping file", required=False)
+    if tracking is not None:
+        if not isinstance(tracking, SequenceNode):
+            raise ConfigError(path, _line(tracking), "tracking must be a list of {category, option, quickbooks_class}")
+        for entry in tracking.value:
+            fields = _mapping(path, entry, "a tracking entry")
+            parts = [_scalar(path, _get(path, fields, key, entry, "a tracking entry"), key)  # type: ignore[arg-type]
+                     for key in ("category", "option", "quickbooks_class")]
+            option = f"{parts[0]}:{parts[1]}"
+            if option in result.tracking:
+                raise ConfigError(path, _line(entry), f"tracking option {option!r} is mapped twice")
+            if parts[2] in result.tracking.values():
+                raise ConfigError(path, _line(entry), f"QuickBooks class {parts[2]!r} is mapped twice")
+            result.tracking[option] = parts[2]
+            result.lines[("tracking", option)] = _line(entry)
     account_items = _get(path, top, "quickbooks_account_items", root, "the mapping file", required=False)
     if account_items is not None:
         for key, value in _mapping(path, account_items, "quickbooks_account_items"):

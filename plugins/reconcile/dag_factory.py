@@ -1,7 +1,16 @@
-"""One DAG per entity, generated from its spec: the same tasks for every entity, fanned out over company pairs.
+"""The DAGs, generated from the entity specs: one per entity, the same tasks for each, fanned out over company pairs,
+chained by Airflow assets in the order references need (items, contacts, documents, payments, bank and journals).
 
-    prepare -> [per pair: extract_xero, extract_quickbooks -> quality -> match -> plan
-                -> write_quickbooks -> write_xero -> summarise] -> done (emits the entity's asset)
+    nightly_alignment (02:00 UTC, or triggered with {"pair", "entities", "full_resync"})
+        prepare -> [per pair: check_mappings] -> start            emits ledgerbridge_nightly_started
+    sync_<entity> (scheduled on the assets of the stage before it)
+        prepare -> [per pair: extract_xero, extract_quickbooks -> quality -> match -> plan
+                    -> write_quickbooks -> write_xero -> summarise] -> done      emits ledgerbridge_<entity>_aligned
+    control_totals (after the last stage): receivables and payables per contact, and aged balances, compared
+
+The run config travels down the chain in the assets' event extras, so a manual nightly_alignment run with
+``{"pair": "harbour", "entities": ["invoices"], "full_resync": true}`` narrows every DAG after it. Tasks calling a
+ledger run in that ledger's Airflow pool (config/pools.json), so many pairs share one app's limits.
 
 Nothing here reads a connection, a variable or the database at parse time: that happens inside the tasks.
 """
@@ -27,6 +36,8 @@ DEFAULT_ARGS: dict[str, Any] = {
     "max_retry_delay": dt.timedelta(minutes=10),
 }
 START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+POOLS = {"xero": "ledgerbridge_xero", "quickbooks": "ledgerbridge_quickbooks"}
+NIGHTLY = "0 2 * * *"
 
 
 def aligned_asset(entity: str) -> Asset:
@@ -34,12 +45,31 @@ def aligned_asset(entity: str) -> Asset:
     return Asset(name=f"ledgerbridge_{entity}_aligned", uri=f"ledgerbridge://aligned/{entity}")
 
 
+STARTED = Asset(name="ledgerbridge_nightly_started", uri="ledgerbridge://nightly/started")
+
+
+def run_params() -> dict[str, Param]:
+    return {
+        "pair": Param(None, type=["null", "string"], description="align only this company pair"),
+        "entities": Param(None, type=["null", "array"], description="align only these entities"),
+        "full_resync": Param(False, type="boolean",
+                             description="read everything again instead of changes since the last run"),
+    }
+
+
+def resolved_conf() -> dict[str, Any]:
+    """This run's config: its own params when triggered by hand, else what the run upstream passed on."""
+    context = get_current_context()
+    conf: dict[str, Any] = {}
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            conf.update({k: v for k, v in (event.extra or {}).items() if k in ("pair", "entities", "full_resync")})
+    conf.update({k: v for k, v in context["params"].items() if v not in (None, False, [], "")})
+    return conf
+
+
 def _run() -> RunInfo:
     return RunInfo.from_context(get_current_context())
-
-
-def _full() -> bool:
-    return bool(get_current_context()["params"].get("full_resync"))
 
 
 def build_entity_dag(spec: EntitySpec, schedule: Any, *, doc_md: str | None = None, tags: tuple[str, ...] = ()) -> Any:
@@ -54,69 +84,157 @@ def build_entity_dag(spec: EntitySpec, schedule: Any, *, doc_md: str | None = No
         default_args=DEFAULT_ARGS,
         tags=["ledgerbridge", entity, *tags],
         doc_md=doc_md or spec.doc,
-        params={
-            "pair": Param(None, type=["null", "string"], description="align only this company pair"),
-            "full_resync": Param(False, type="boolean",
-                                 description="read everything again instead of changes since the last run"),
-        },
+        params=run_params(),
     )
     def entity_dag() -> None:
         @task(task_id="prepare")
-        def prepare() -> list[str]:
-            return tasks.prepare(entity, get_current_context()["params"].get("pair"))
+        def prepare() -> list[dict[str, Any]]:
+            conf = resolved_conf()
+            get_current_context()["ti"].xcom_push(key="conf", value=conf)
+            wanted = conf.get("entities")
+            if wanted and entity not in wanted:
+                return []
+            full = bool(conf.get("full_resync"))
+            return [{"pair": p, "full": full} for p in tasks.prepare(entity, conf.get("pair"))]
 
         @task_group(group_id="pair")
-        def per_pair(pair: str) -> None:
-            @task(task_id="extract_xero")
-            def extract_xero(pair: str) -> dict[str, Any]:
-                return tasks.extract(entity, pair, "xero", _run(), _full())
+        def per_pair(job: dict[str, Any]) -> None:
+            @task(task_id="extract_xero", pool=POOLS["xero"])
+            def extract_xero(job: dict[str, Any]) -> dict[str, Any]:
+                return tasks.extract(entity, job["pair"], "xero", _run(), job["full"])
 
-            @task(task_id="extract_quickbooks")
-            def extract_quickbooks(pair: str) -> dict[str, Any]:
-                return tasks.extract(entity, pair, "quickbooks", _run(), _full())
+            @task(task_id="extract_quickbooks", pool=POOLS["quickbooks"])
+            def extract_quickbooks(job: dict[str, Any]) -> dict[str, Any]:
+                return tasks.extract(entity, job["pair"], "quickbooks", _run(), job["full"])
 
             # bad data does not fix itself on retry: quality fails the entity's run at once
             @task(task_id="quality", retries=0)
-            def quality(pair: str) -> list[dict[str, Any]]:
+            def quality(job: dict[str, Any]) -> list[dict[str, Any]]:
                 from airflow.sdk.exceptions import AirflowFailException  # noqa: PLC0415
 
                 from reconcile.quality import DataQualityError  # noqa: PLC0415
 
                 try:
-                    return tasks.check_quality(entity, pair, _run(), _full())
+                    return tasks.check_quality(entity, job["pair"], _run(), job["full"])
                 except DataQualityError as exc:
                     raise AirflowFailException(str(exc)) from exc
 
             @task(task_id="match")
-            def match(pair: str) -> dict[str, int]:
-                return tasks.match(entity, pair, _run())
+            def match(job: dict[str, Any]) -> dict[str, int]:
+                return tasks.match(entity, job["pair"], _run())
 
             @task(task_id="plan")
-            def plan(pair: str) -> dict[str, Any]:
-                return tasks.plan(entity, pair, _run())
+            def plan(job: dict[str, Any]) -> dict[str, Any]:
+                return tasks.plan(entity, job["pair"], _run())
 
-            @task(task_id="write_quickbooks")
-            def write_quickbooks(pair: str) -> dict[str, int]:
-                return tasks.write(entity, pair, "quickbooks", _run())
+            @task(task_id="write_quickbooks", pool=POOLS["quickbooks"])
+            def write_quickbooks(job: dict[str, Any]) -> dict[str, int]:
+                return tasks.write(entity, job["pair"], "quickbooks", _run())
 
             # after QuickBooks: notes about what was created there go on the Xero records
-            @task(task_id="write_xero")
-            def write_xero(pair: str) -> dict[str, int]:
-                return tasks.write(entity, pair, "xero", _run())
+            @task(task_id="write_xero", pool=POOLS["xero"])
+            def write_xero(job: dict[str, Any]) -> dict[str, int]:
+                return tasks.write(entity, job["pair"], "xero", _run())
 
             @task(task_id="summarise")
-            def summarise(pair: str) -> list[dict[str, Any]]:
-                return tasks.summarise(entity, pair, _run())
+            def summarise(job: dict[str, Any]) -> list[dict[str, Any]]:
+                return tasks.summarise(entity, job["pair"], _run())
 
-            staged = [extract_xero(pair), extract_quickbooks(pair)]
-            checked = quality(pair)
+            staged = [extract_xero(job), extract_quickbooks(job)]
+            checked = quality(job)
             staged >> checked
-            checked >> match(pair) >> plan(pair) >> write_quickbooks(pair) >> write_xero(pair) >> summarise(pair)
+            checked >> match(job) >> plan(job) >> write_quickbooks(job) >> write_xero(job) >> summarise(job)
 
         @task(task_id="done", outlets=[aligned_asset(entity)])
         def done() -> str:
+            context = get_current_context()
+            conf = context["ti"].xcom_pull(task_ids="prepare", key="conf") or {}
+            context["outlet_events"][aligned_asset(entity)].extra = conf
             return f"{entity} aligned"
 
-        per_pair.expand(pair=prepare()) >> done()
+        per_pair.expand(job=prepare()) >> done()
 
     return entity_dag()
+
+
+def build_nightly_dag(doc_md: str) -> Any:
+    @dag(
+        dag_id="nightly_alignment",
+        schedule=NIGHTLY,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["ledgerbridge", "nightly"],
+        doc_md=doc_md,
+        params=run_params(),
+    )
+    def nightly() -> None:
+        @task(task_id="prepare")
+        def prepare() -> list[str]:
+            conf = resolved_conf()
+            get_current_context()["ti"].xcom_push(key="conf", value=conf)
+            return tasks.prepare_pairs(conf.get("pair"))
+
+        # a mapping that names a code the ledgers do not have stops the night before anything is written
+        @task(task_id="check_mappings")
+        def check_mappings(pair: str) -> dict[str, Any]:
+            return tasks.check_mappings(pair, _run())
+
+        @task(task_id="start", outlets=[STARTED])
+        def start() -> dict[str, Any]:
+            context = get_current_context()
+            conf = context["ti"].xcom_pull(task_ids="prepare", key="conf") or {}
+            context["outlet_events"][STARTED].extra = conf
+            return conf
+
+        check_mappings.expand(pair=prepare()) >> start()
+
+    return nightly()
+
+
+def build_control_totals_dag(schedule: Any, doc_md: str) -> Any:
+    @dag(
+        dag_id="control_totals",
+        schedule=schedule,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["ledgerbridge", "control"],
+        doc_md=doc_md,
+        params=run_params(),
+    )
+    def control() -> None:
+        @task(task_id="prepare")
+        def prepare() -> list[str]:
+            return tasks.prepare_pairs(resolved_conf().get("pair"))
+
+        @task(task_id="compare")
+        def compare(pair: str) -> dict[str, Any]:
+            return tasks.control_totals(pair, _run())
+
+        compare.expand(pair=prepare())
+
+    return control()
+
+
+def stage_schedule(entity: str) -> list[Asset]:
+    """An entity's DAG runs when every entity of the stage before it has been aligned (the first stage: when the
+    nightly alignment started)."""
+    from reconcile.entities import STAGES, stage_of  # noqa: PLC0415
+
+    stage = stage_of(entity)
+    return [STARTED] if stage == 0 else [aligned_asset(e) for e in STAGES[stage - 1]]
+
+
+def build_stage_dag(entity: str, doc_md: str) -> Any:
+    from reconcile.entities import get  # noqa: PLC0415
+
+    return build_entity_dag(get(entity), schedule=stage_schedule(entity), doc_md=doc_md)
+
+
+def last_stage_assets() -> list[Asset]:
+    from reconcile.entities import STAGES  # noqa: PLC0415
+
+    return [aligned_asset(e) for e in STAGES[-1]]

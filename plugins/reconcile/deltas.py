@@ -29,8 +29,9 @@ from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_count
 log = logging.getLogger(__name__)
 
 PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
-                    "one_sided"]
+                    "one_sided", "currency_not_enabled", "home_currency_mismatch"]
 CHUNK = 500
+GONE = ("voided", "deleted")
 
 
 def payload_hash(payload: Any) -> str:
@@ -80,7 +81,12 @@ class Planner:
         self._maps: dict[str, dict[str, dict[str, str]]] = {}
         in_flight = conn.execute(db.sql("outbox/in_flight"), self._keys()).fetchall()
         self.in_flight = {r["source_id"] for r in in_flight} | {r["target_id"] for r in in_flight if r["target_id"]}
-        self.ctx = WriteContext(mappings=pair.mappings, resolve=self.resolve, run_id=run.run_id)
+        from reconcile.reference import facts  # noqa: PLC0415
+
+        self.facts = facts(conn, pair.name)
+        self.ctx = WriteContext(mappings=pair.mappings, resolve=self.resolve, run_id=run.run_id,
+                                homes={ledger: f["home_currency"] for ledger, f in self.facts.items()
+                                       if f["home_currency"]})
         self.cleared: dict[str, list[str]] = {"xero": [], "quickbooks": []}
         # (ledger, record id) -> planning reasons raised for it in this run (those stay open)
         self.flagged: dict[tuple[str, str], set[str]] = {}
@@ -115,7 +121,8 @@ class Planner:
         else:
             self.conn.execute(db.sql("outbox/supersede"), params)
             self.conn.execute(db.sql("outbox/plan"), params)
-        bucket = {"create": self.result.creates, "update": self.result.updates, "void": self.result.voids}[operation]
+        bucket = {"create": self.result.creates, "update": self.result.updates, "void": self.result.voids,
+                  "delete": self.result.voids}[operation]
         bucket[ledger] += 1
 
     def exception(self, err: RecordError, ledger: str, record_id: str, label: str | None) -> None:
@@ -128,6 +135,24 @@ class Planner:
         open_exception(self.conn, self.run, self.pair.name, self.spec.name, ledger, record_id, reason, str(err),
                        label=label, field=err.field)
         self.result.exceptions += 1
+
+    def check_currency(self, row: dict, source: str, target: str) -> None:
+        """A document goes to a ledger only in a currency it has enabled, and only between organisations that keep
+        their books in the same home currency."""
+        if not self.spec.references_currency:
+            return
+        homes = {ledger: self.facts.get(ledger, {}).get("home_currency") for ledger in LEDGERS}
+        label = self.spec.side(source).label(row)
+        if homes["xero"] and homes["quickbooks"] and homes["xero"] != homes["quickbooks"]:
+            raise RecordError(source, self.spec.name, row["ledger_id"], "currency",
+                              f"the home currencies differ (Xero {homes['xero']}, QuickBooks {homes['quickbooks']}), "
+                              "so amounts cannot be carried across", label=label, reason="home_currency_mismatch")
+        enabled = self.facts.get(target, {}).get("currencies") or []
+        currency = row.get("currency")
+        if currency and enabled and currency not in enabled:
+            raise RecordError(source, self.spec.name, row["ledger_id"], "currency",
+                              f"{currency} is not enabled in {target} (enabled: {', '.join(enabled)}); enable it "
+                              f"there to carry this record across", label=label, reason="currency_not_enabled")
 
     # --- creates ------------------------------------------------------------------------------------------------
     def plan_creates(self) -> None:
@@ -149,6 +174,7 @@ class Planner:
                     continue
                 label = source_side.label(row)
                 try:
+                    self.check_currency(row, source_ledger, target)
                     payload = target_side.create_payload(row, self.ctx)
                 except RecordError as err:
                     self.exception(err, source_ledger, row["ledger_id"], label)
@@ -197,7 +223,7 @@ class Planner:
         statement = db.composed("deltas/unlinked", table=self.spec.stage_table(ledger), xref_column=f"{ledger}_id")
         with self.conn.cursor(name=f"unlinked_{ledger}") as cur:
             cur.itersize = CHUNK
-            cur.execute(statement, {**self._keys(), "ledger": ledger})
+            cur.execute(statement, {**self._keys(), "ledger": ledger, "siblings": self.spec.siblings_on(ledger)})
             yield from cur
 
     # --- linked pairs ---------------------------------------------------------------------------------------------
@@ -223,8 +249,8 @@ class Planner:
 
     def _comparable(self, field_name: str, x: dict, q: dict) -> tuple[Any, Any]:
         xv, qv = x.get(field_name), q.get(field_name)
-        if field_name == "contact_id":  # compare through the contacts cross-reference
-            return self.resolve("contacts", "xero", xv), qv
+        if field_name == "contact_id" and self.spec.contact_entity:  # compare through the contacts' links
+            return self.resolve(self.spec.contact_entity, "xero", xv), qv
         if isinstance(xv, (decimal.Decimal, float)) and isinstance(qv, (decimal.Decimal, float)):
             return decimal.Decimal(str(xv)), decimal.Decimal(str(qv))
         if isinstance(xv, str) and isinstance(qv, str) or xv is None or qv is None:
@@ -236,9 +262,11 @@ class Planner:
         rows = {"xero": x, "quickbooks": q}
         diffs = {f: self._comparable(f, x, q) for f in spec.compare}
         diffs = {f: v for f, v in diffs.items() if v[0] != v[1]}
-        statuses = {ledger: rows[ledger].get("status") for ledger in LEDGERS}
-        if statuses["xero"] == statuses["quickbooks"] == "voided":
-            diffs = {}  # voided on both sides: nothing else about them matters (QuickBooks zeroes a void)
+        statuses = {ledger: "deleted" if rows[ledger].get("deleted") else rows[ledger].get("status")
+                    for ledger in LEDGERS}
+        gone = {ledger for ledger in LEDGERS if statuses[ledger] in GONE}
+        if len(gone) == 2:
+            diffs = {}  # voided or deleted on both sides: nothing else about them matters
         else:
             for f, (reason, message) in spec.report_only.items():
                 values = self._comparable(f, x, q)
@@ -257,9 +285,9 @@ class Planner:
         first = link["xero_version"] is None and link["quickbooks_version"] is None
         changed = {"xero": first or x["version"] != link["xero_version"],
                    "quickbooks": first or q["version"] != link["quickbooks_version"]}
-        if "status" in diffs and "voided" in statuses.values():
-            # a voided record is not edited: it is voided on the other side too
-            self._void("xero" if statuses["xero"] == "voided" else "quickbooks", rows, diffs)
+        if gone:
+            # a voided or deleted record is not edited: its partner is voided or deleted too
+            self._void(gone.pop(), rows, diffs)
             return
         if "status" in diffs and set(statuses.values()) <= {"paid", "authorised"}:
             del diffs["status"]  # paid or not follows from the payments: a report-only field says so
@@ -340,6 +368,7 @@ class Planner:
                          "the difference stays until one side is edited to match", diffs=diffs)
             return
         try:
+            self.check_currency(source, source_ledger, target_ledger)
             payload = side.update_payload(source, target["raw"], self.ctx)
         except RecordError as err:
             self.exception(err, source_ledger, source["ledger_id"], label)
@@ -353,15 +382,20 @@ class Planner:
         return (source, target) if source_ledger == "xero" else (target, source)
 
     def _void(self, source_ledger: str, rows: dict[str, dict], diffs: dict) -> None:
+        """The source record was voided (or deleted): take its partner away as its ledger allows."""
         target_ledger = other(source_ledger)
         side = self.spec.side(target_ledger)
         source, target = rows[source_ledger], rows[target_ledger]
+        gone = "deleted" if source.get("deleted") or source.get("status") == "deleted" else "voided"
         if not self.config.writes_to(target_ledger) or side.void_payload is None:
             self._report("direction", rows["xero"], rows["quickbooks"], diffs.get("status"),
-                         f"voided in {source_ledger} only; {self.spec.name} do not flow to {target_ledger}")
+                         f"{gone} in {source_ledger} only; {self.spec.name} do not flow to {target_ledger}")
             return
         payload = side.void_payload(target["raw"])
-        self.plan_write(target_ledger, "void", source_ledger, source, target["ledger_id"], target.get("version"),
+        operation = side.void_operation
+        if target_ledger == "xero" and payload.get("Status") == "DELETED":
+            operation = "delete"
+        self.plan_write(target_ledger, operation, source_ledger, source, target["ledger_id"], target.get("version"),
                         payload, self.spec.side(source_ledger).label(source))
 
     def _report(self, reason: str, x: dict, q: dict, values: Any, message: str, diffs: dict | None = None) -> None:

@@ -19,7 +19,7 @@ from reconcile.run import RunInfo, open_exception, set_counts
 
 log = logging.getLogger(__name__)
 
-LABEL_COLUMNS = {"contacts": "name", "invoices": "number"}
+LABEL_COLUMNS = {"contacts": "name", "documents": "number"}
 
 
 @dataclass
@@ -36,7 +36,7 @@ class MatchResult:
 def _labels(conn: Any, spec: EntitySpec, ledger: str, pair: str, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
-    column = LABEL_COLUMNS.get(spec.name, "ledger_id")
+    column = LABEL_COLUMNS.get(spec.matcher or spec.name, "ledger_id")
     rows = conn.execute(db.composed("match/labels", label=column, table=spec.stage_table(ledger)),
                         {"pair": pair, "ids": ids})
     return {r["ledger_id"]: r["label"] for r in rows}
@@ -46,7 +46,11 @@ def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None =
     result = MatchResult()
     with db.connect(db_url) as conn:
         conn.execute(db.sql("match/candidates_table"))
-        conn.execute(db.sql(f"match/{spec.name}_candidates"), {"pair": pair.name})
+        rules = db.composed(f"match/{spec.matcher or spec.name}_candidates", xero_table=spec.stage_table("xero"),
+                            qb_table=spec.stage_table("quickbooks"))
+        conn.execute(rules, {"pair": pair.name, "entity": spec.name, "contact_entity": spec.contact_entity,
+                             "xero_entities": [spec.name, *spec.siblings_on("xero")],
+                             "qb_entities": [spec.name, *spec.siblings_on("quickbooks")]})
         decisions = conn.execute(db.sql("match/decide")).fetchall()
         by_xero: dict[str, list[dict]] = defaultdict(list)
         by_qb: dict[str, list[dict]] = defaultdict(list)

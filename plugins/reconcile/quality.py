@@ -41,12 +41,13 @@ class Check:
     why: str = ""  # what an analyst reads
 
 
-def suite_for(entity: str, today: dt.date) -> list[Check]:
+def suite_for(family: str, today: dt.date) -> list[Check]:
+    """The expectations of an entity family ("contacts", "documents", ...)."""
     key = [
         Check("ExpectColumnValuesToNotBeNull", "ledger_id", why="every record has its ledger id"),
         Check("ExpectColumnValuesToBeUnique", "ledger_id", why="a ledger id appears once"),
     ]
-    if entity == "contacts":
+    if family == "contacts":
         return key + [
             Check("ExpectColumnValuesToNotBeNull", "name", why="a contact has a name"),
             Check("ExpectColumnValuesToMatchRegex", "email", {"regex": r"^[^@\s]+@[^@\s]+\.[^@\s]+$"},
@@ -54,7 +55,7 @@ def suite_for(entity: str, today: dt.date) -> list[Check]:
             Check("ExpectColumnValuesToBeInSet", "currency", {"value_set": sorted(ISO_4217)},
                   why="a default currency is an ISO 4217 code"),
         ]
-    if entity == "invoices":
+    if family == "documents":
         return key + [
             Check("ExpectColumnValuesToBeBetween", "totals_gap", {"min_value": -0.001, "max_value": 0.001},
                   why="the total equals the sum of the lines and the tax"),
@@ -78,8 +79,9 @@ def suite_for(entity: str, today: dt.date) -> list[Check]:
 def _frame(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, all_rows: bool, conn: Any) -> Any:
     import pandas as pd  # noqa: PLC0415
 
-    statement = db.composed(f"quality/{spec.name}_frame", table=spec.stage_table(ledger),
-                            contacts_table=f"stg_{ledger}_contacts")
+    family = spec.matcher or spec.name
+    statement = db.composed(f"quality/{family}_frame", table=spec.stage_table(ledger),
+                            contacts_table=f"stg_{ledger}_{spec.contact_entity or 'contacts'}")
     rows = conn.execute(statement, {"pair": pair.name, "run_id": run.run_id, "all_rows": all_rows}).fetchall()
     frame = pd.DataFrame(rows)
     for column in frame.columns:
@@ -144,7 +146,7 @@ def _validate(frame: Any, checks: list[Check], name: str) -> list[dict[str, Any]
 def check(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, *, all_rows: bool = False,
           db_url: str | None = None) -> dict[str, Any]:
     """Validate what ``run`` staged for ``ledger``; store every result; raise DataQualityError on a failure."""
-    checks = suite_for(spec.name, dt.date.today())
+    checks = suite_for(spec.matcher or spec.name, dt.date.today())
     with db.connect(db_url) as conn:
         frame = _frame(spec, ledger, pair, run, all_rows, conn)
         results = _validate(frame, checks, f"{pair.name}_{ledger}_{spec.name}") if len(frame) else []

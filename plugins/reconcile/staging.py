@@ -63,6 +63,12 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
             conn.execute(db.sql("stage/watermark_reset"), keys)
         row = conn.execute(db.sql("stage/watermark_get"), keys).fetchone()
         result.since = row["watermark"] if row else None
+        claimed: dict[str, bool] = {}  # ledger id -> linked in this entity (True) or in a sibling (False)
+        siblings = spec.siblings_on(ledger)
+        if siblings:
+            for link in conn.execute(db.sql("stage/linked_ids"), {"pair": pair.name,
+                                                                   "entities": [spec.name, *siblings]}):
+                claimed[link[f"{ledger}_id"]] = link["entity"] == spec.name
         conn.execute(db.composed("stage/create_temp", temp=temp, table=table))
         newest = result.since
         copy_columns = ["pair", *columns]  # the temp table keeps the staging table's NOT NULL on pair
@@ -76,7 +82,8 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
                     if len(result.errors) < MAX_KEPT_ERRORS:
                         result.errors.append(exc)
                     continue
-                if side.include is not None and not side.include(staged):
+                mine = claimed.get(staged["ledger_id"])
+                if mine is False or (mine is None and side.include is not None and not side.include(staged)):
                     result.skipped += 1
                     continue
                 staged["raw"] = raw

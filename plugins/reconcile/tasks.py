@@ -48,18 +48,38 @@ def hook_for(pair: PairConfig, ledger: str) -> Any:
     return QuickBooksHook(pair.quickbooks_conn_id)
 
 
-def prepare(entity: str, requested_pair: str | None = None) -> list[str]:
-    """Apply migrations, validate the configuration, and pick the pairs this run aligns for ``entity``."""
+def prepare_pairs(requested_pair: str | None = None) -> list[str]:
+    """Apply migrations, validate the configuration, and name the pairs a run covers."""
     applied = migrate()
     if applied:
         log.info("applied migrations %s", applied)
     _pairs_cached.cache_clear()
     configured = pairs()
     if requested_pair:
-        return [pair_config(requested_pair).name] if configured[requested_pair].entity(entity).enabled else []
-    chosen = [name for name, pair in configured.items() if pair.entity(entity).enabled]
+        return [pair_config(requested_pair).name]
+    return list(configured)
+
+
+def prepare(entity: str, requested_pair: str | None = None) -> list[str]:
+    """prepare_pairs, keeping the pairs that align ``entity``."""
+    chosen = [p for p in prepare_pairs(requested_pair) if pair_config(p).entity(entity).enabled]
     log.info("%s: aligning pairs %s", entity, chosen)
     return chosen
+
+
+def check_mappings(pair: str, run: RunInfo) -> dict[str, Any]:
+    """Every mapped code exists in both ledgers; records each organisation's currencies. Fails hard otherwise."""
+    from reconcile.reference import MappingCheckError, check_pair  # noqa: PLC0415
+
+    cfg = pair_config(pair)
+    try:
+        return check_pair(cfg, hook_for(cfg, "xero"), hook_for(cfg, "quickbooks"), run)
+    except MappingCheckError as exc:
+        try:
+            from airflow.sdk.exceptions import AirflowFailException  # noqa: PLC0415
+        except ImportError:  # outside Airflow
+            raise
+        raise AirflowFailException(str(exc)) from exc
 
 
 def extract(entity: str, pair: str, ledger: str, run: RunInfo, full: bool = False) -> dict[str, Any]:

@@ -258,7 +258,7 @@ class Writer:
                                                               "xero_version": versions[0],
                                                               "quickbooks_version": versions[1]})
             self._note_back(row, outcome)
-        elif row["operation"] in ("update", "void"):
+        elif row["operation"] in ("update", "void", "delete"):
             xero_id, qb_id = ((row["target_id"], row["source_id"]) if self.ledger == "xero"
                               else (row["source_id"], row["target_id"]))
             versions = ((outcome.version, row["source_version"]) if self.ledger == "xero"

@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DAGS = ROOT / "dags"
-EXPECTED = {"sync_contacts", "sync_invoices"}
+EXPECTED = {"nightly_alignment", "sync_contacts", "sync_suppliers", "sync_invoices", "sync_bills",
+            "sync_credit_notes", "sync_vendor_credits"}
 
 # Parsing happens in a fresh interpreter where every way of reaching a secret, the database or the network raises.
 PARSE = r"""

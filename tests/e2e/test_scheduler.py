@@ -15,33 +15,40 @@ from tests.fixtures.db import drop_database
 pytestmark = [pytest.mark.scheduler, pytest.mark.timeout(900)]
 
 
-def test_scheduler_runs_contacts_then_invoices_through_the_asset(airflow_cluster, tmp_path, monkeypatch):
+STAGES = [("sync_contacts", "sync_suppliers"),
+          ("sync_invoices", "sync_bills", "sync_credit_notes", "sync_vendor_credits")]
+
+
+def test_the_nightly_chain_runs_under_a_real_scheduler(airflow_cluster, tmp_path, monkeypatch):
     name, url, xero, quickbooks, truth = start_world(tmp_path)  # real rate limits, as in production
     try:
         env = world_env(url, xero, quickbooks)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         cluster = airflow_cluster(env=env, schedules=True)
-        cluster.wait_for_dag("sync_invoices", timeout=120)
-        before = {r["dag_run_id"] for r in cluster.runs("sync_invoices")}
-        contacts = cluster.run("sync_contacts", {"pair": "harbour"}, timeout=400)
-        assert contacts.ok, cluster.explain(contacts)
-        assert contacts.tasks["pair.write_quickbooks[0]"].state == "success"
-        invoices_run = cluster.wait_for_new_run("sync_invoices", before, timeout=120)
-        invoices = cluster.wait("sync_invoices", invoices_run, timeout=400)
-        assert invoices.ok, cluster.explain(invoices)
-        run = cluster.runs("sync_invoices")
-        assert next(r for r in run if r["dag_run_id"] == invoices_run)["run_type"] == "asset_triggered"
+        dags = [d for stage in STAGES for d in stage]
+        for dag_id in dags:
+            cluster.wait_for_dag(dag_id, timeout=120)
+        before = {d: {r["dag_run_id"] for r in cluster.runs(d)} for d in dags}
+        nightly = cluster.run("nightly_alignment", {"pair": "harbour"}, timeout=400)
+        assert nightly.ok, cluster.explain(nightly)
+        for dag_id in dags:  # each stage starts from the assets of the stage before it
+            run_id = cluster.wait_for_new_run(dag_id, before[dag_id], timeout=300)
+            result = cluster.wait(dag_id, run_id, timeout=400)
+            assert result.ok, cluster.explain(result)
+            run = next(r for r in cluster.runs(dag_id) if r["dag_run_id"] == run_id)
+            assert run["run_type"] == "asset_triggered", run
+        invoices_run = next(iter(cluster.runs("sync_invoices")))["dag_run_id"]
         log = cluster.task_log("sync_invoices", invoices_run, "pair.summarise", map_index=0)
         assert "invoices" in log and "created=" in log
-        # let runs the schedule started on its own finish before checking the books
+        # let runs the schedules started on their own finish before checking the books
         deadline = time.monotonic() + 300
-        while any(r["state"] in ("queued", "running") for dag in ("sync_contacts", "sync_invoices")
-                  for r in cluster.runs(dag)) and time.monotonic() < deadline:
+        while any(r["state"] in ("queued", "running") for d in ["nightly_alignment", *dags]
+                  for r in cluster.runs(d)) and time.monotonic() < deadline:
             time.sleep(1)
-        for entity in ("contacts", "invoices"):
+        for entity in ("contacts", "suppliers", "invoices", "bills"):
             result = verify.check(entity, "harbour", RunInfo(f"verify-{entity}", "verify"))
-            assert result.aligned, (result.would_write, result.unexplained)
+            assert result.aligned, (entity, result.would_write, result.unexplained)
         refused = [c for c in xero.calls() + quickbooks.calls() if c["status"] == 429]
         assert not refused, "pacing kept every call under the ledgers' limits"
     finally:

@@ -1,23 +1,23 @@
--- Contacts kept by hand on both sides: the same company under a name that differs in case, punctuation, spacing
+-- Contacts (customers or suppliers) kept by hand on both sides: the same company under a name that differs in case, punctuation, spacing
 -- or "Ltd"/"Limited" (norm_name), the same email, or the same VAT number. Different VAT numbers, or a shared name
 -- with different emails, argue against a match.
 WITH blocked AS (
     SELECT ledger, record_id FROM ledgerbridge.exceptions
-    WHERE pair = %(pair)s AND entity = 'contacts' AND status = 'open'
+    WHERE pair = %(pair)s AND entity = %(entity)s AND status = 'open'
       AND reason IN ('invalid_field', 'unmapped_code')
 ),
 x AS (
-    SELECT s.* FROM ledgerbridge.stg_xero_contacts s
+    SELECT s.* FROM {xero_table} s
     WHERE s.pair = %(pair)s AND NOT s.deleted
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = 'contacts' AND r.xero_id = s.ledger_id)
+                      WHERE r.pair = s.pair AND r.entity = ANY(%(xero_entities)s) AND r.xero_id = s.ledger_id)
       AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'xero' AND b.record_id = s.ledger_id)
 ),
 q AS (
-    SELECT s.* FROM ledgerbridge.stg_quickbooks_contacts s
+    SELECT s.* FROM {qb_table} s
     WHERE s.pair = %(pair)s AND NOT s.deleted
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = 'contacts' AND r.quickbooks_id = s.ledger_id)
+                      WHERE r.pair = s.pair AND r.entity = ANY(%(qb_entities)s) AND r.quickbooks_id = s.ledger_id)
       AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'quickbooks' AND b.record_id = s.ledger_id)
 ),
 pairs AS (

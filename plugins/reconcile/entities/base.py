@@ -40,12 +40,17 @@ class RecordError(ValueError):
 
 @dataclass
 class WriteContext:
-    """What payload builders may consult: the pair's mappings and the ids the other ledger uses."""
+    """What payload builders may consult: the pair's mappings, the ids the other ledger uses, and what each
+    ledger's organisation is set up with (home currency)."""
 
     mappings: Mappings
     # (entity, ledger the id is on, id) -> the linked id on the other ledger
     resolve: Callable[[str, str, str], str | None]
     run_id: str
+    homes: dict[str, str] = field(default_factory=dict)  # ledger -> home currency, when known
+
+    def home_currency(self, ledger: str) -> str | None:
+        return self.homes.get(ledger)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class Side:
     # (hook, create payload) -> the record if this ledger already has it (by name / number): for creates whose
     # answer was lost
     find_existing: Callable[[Any, dict], dict | None] | None = None
+    # how this ledger takes a record away when its partner was voided or deleted: "void" or "delete"
+    void_operation: str = "void"
 
 
 @dataclass(frozen=True)
@@ -88,9 +95,26 @@ class EntitySpec:
     # (ledger created on, new id, run id) -> a note for the source record's history (Xero History), or None
     note_on_source: Callable[[str, str, str], str | None] | None = None
     doc: str = ""
+    # the entity whose links translate this entity's contact_id between the ledgers (documents, payments)
+    contact_entity: str | None = None
+    # records carry a currency: one the receiving ledger has not enabled goes to the exception queue
+    references_currency: bool = False
+    # entities whose records live in the same ledger resource (Xero Contacts are customers or suppliers): a
+    # record linked there is not matched or created here
+    siblings: tuple[str, ...] = ()
+    # the matching rules (include/sql/match/<matcher>_candidates.sql); the entity's name when None
+    matcher: str | None = None
 
     def side(self, ledger: str) -> Side:
         return self.xero if ledger == "xero" else self.quickbooks
+
+    def siblings_on(self, ledger: str) -> list[str]:
+        """The sibling entities sharing this entity's resource in ``ledger`` (Xero Contacts: customers and
+        suppliers); elsewhere ids of different resources may be equal without being the same record."""
+        from reconcile.entities import ENTITIES  # noqa: PLC0415
+
+        resource = self.side(ledger).resource
+        return [s for s in self.siblings if s in ENTITIES and ENTITIES[s].side(ledger).resource == resource]
 
     def stage_table(self, ledger: str) -> str:
         return f"stg_{ledger}_{self.name}"

@@ -1,7 +1,9 @@
-"""Contacts: Xero Contact (customer side) <-> QuickBooks Customer, both ways.
+"""Contacts: Xero Contact <-> QuickBooks Customer (customer side, entity ``contacts``) and Xero Contact <->
+QuickBooks Vendor (supplier side, entity ``suppliers``), both ways.
 
-A Xero contact is on the customer side unless Xero knows it only as a supplier (IsSupplier without IsCustomer);
-suppliers are QuickBooks Vendors, a separate entity.
+Xero keeps one list of contacts and says who is a customer or a supplier only from their documents (IsCustomer,
+IsSupplier): a contact is on the supplier side when Xero knows it only as a supplier, else on the customer side.
+A contact linked in one of the two entities is left alone by the other (``siblings``).
 """
 
 from __future__ import annotations
@@ -102,63 +104,74 @@ def xero_fields(row: dict) -> dict:
     return payload
 
 
-def xero_create(row: dict, ctx: WriteContext) -> dict:
-    return xero_fields(row)
-
-
 def xero_update(row: dict, current: dict, ctx: WriteContext) -> dict:
     return {"ContactID": current["ContactID"], **xero_fields(row)}
 
 
 # --- QuickBooks ---------------------------------------------------------------------------------------------------
-def qb_read(hook: Any, since: Any) -> Any:
-    return hook.iter_records("Customer", modified_since=since)
+class QuickBooksNames:
+    """QuickBooks Customer or Vendor: the same name-list shape, a different tax-number field."""
 
+    def __init__(self, entity: str, resource: str, tax_field: str) -> None:
+        self.entity = entity
+        self.resource = resource
+        self.tax_field = tax_field
 
-def qb_normalise(raw: dict, mappings: Any) -> dict:
-    import datetime as dt  # noqa: PLC0415
+    def read(self, hook: Any, since: Any) -> Any:
+        return hook.iter_records(self.resource, modified_since=since)
 
-    record_id = str(raw.get("Id") or "?")
-    meta = raw.get("MetaData") or {}
-    try:
-        updated = dt.datetime.fromisoformat(meta["LastUpdatedTime"]) if meta.get("LastUpdatedTime") else None
-    except ValueError as exc:
-        raise RecordError("quickbooks", "contacts", record_id, "MetaData.LastUpdatedTime", str(exc),
-                          label=raw.get("DisplayName")) from None
-    address = raw.get("BillAddr") or {}
-    return _row(
-        record_id, raw.get("SyncToken"), updated, _ledger="quickbooks",
-        name=raw.get("DisplayName"), first_name=raw.get("GivenName"), last_name=raw.get("FamilyName"),
-        email=(raw.get("PrimaryEmailAddr") or {}).get("Address"),
-        tax_number=raw.get("PrimaryTaxIdentifier"),
-        phone=(raw.get("PrimaryPhone") or {}).get("FreeFormNumber"),
-        address_line1=address.get("Line1"), city=address.get("City"), postal_code=address.get("PostalCode"),
-        country=address.get("Country"), currency=(raw.get("CurrencyRef") or {}).get("value"),
-        is_customer=True, is_supplier=False, active=bool(raw.get("Active", True)),
-    )
+    def normalise(self, raw: dict, mappings: Any) -> dict:
+        import datetime as dt  # noqa: PLC0415
 
+        record_id = str(raw.get("Id") or "?")
+        meta = raw.get("MetaData") or {}
+        try:
+            updated = dt.datetime.fromisoformat(meta["LastUpdatedTime"]) if meta.get("LastUpdatedTime") else None
+        except ValueError as exc:
+            raise RecordError("quickbooks", self.entity, record_id, "MetaData.LastUpdatedTime", str(exc),
+                              label=raw.get("DisplayName")) from None
+        address = raw.get("BillAddr") or {}
+        supplier = self.resource == "Vendor"
+        return _row(
+            record_id, raw.get("SyncToken"), updated, _ledger="quickbooks",
+            name=raw.get("DisplayName"), first_name=raw.get("GivenName"), last_name=raw.get("FamilyName"),
+            email=(raw.get("PrimaryEmailAddr") or {}).get("Address"),
+            tax_number=raw.get(self.tax_field),
+            phone=(raw.get("PrimaryPhone") or {}).get("FreeFormNumber"),
+            address_line1=address.get("Line1"), city=address.get("City"), postal_code=address.get("PostalCode"),
+            country=address.get("Country"), currency=(raw.get("CurrencyRef") or {}).get("value"),
+            is_customer=not supplier, is_supplier=supplier, active=bool(raw.get("Active", True)),
+        )
 
-def qb_fields(row: dict) -> dict:
-    return {
-        "DisplayName": row["name"],
-        "CompanyName": row["name"],
-        "GivenName": row.get("first_name") or "",
-        "FamilyName": row.get("last_name") or "",
-        "PrimaryEmailAddr": {"Address": row.get("email") or ""},
-        "PrimaryPhone": {"FreeFormNumber": row.get("phone") or ""},
-        "PrimaryTaxIdentifier": row.get("tax_number") or "",
-        "BillAddr": {"Line1": row.get("address_line1") or "", "City": row.get("city") or "",
-                     "PostalCode": row.get("postal_code") or "", "Country": row.get("country") or ""},
-        "Active": bool(row.get("active", True)),
-    }
+    def fields(self, row: dict) -> dict:
+        return {
+            "DisplayName": row["name"],
+            "CompanyName": row["name"],
+            "GivenName": row.get("first_name") or "",
+            "FamilyName": row.get("last_name") or "",
+            "PrimaryEmailAddr": {"Address": row.get("email") or ""},
+            "PrimaryPhone": {"FreeFormNumber": row.get("phone") or ""},
+            self.tax_field: row.get("tax_number") or "",
+            "BillAddr": {"Line1": row.get("address_line1") or "", "City": row.get("city") or "",
+                         "PostalCode": row.get("postal_code") or "", "Country": row.get("country") or ""},
+            "Active": bool(row.get("active", True)),
+        }
 
+    def create(self, row: dict, ctx: WriteContext) -> dict:
+        payload = self.fields(row)
+        if row.get("currency") and row["currency"] != ctx.home_currency("quickbooks"):
+            payload["CurrencyRef"] = {"value": row["currency"]}
+        return payload
 
-def qb_create(row: dict, ctx: WriteContext) -> dict:
-    return qb_fields(row)
+    def update(self, row: dict, current: dict, ctx: WriteContext) -> dict:
+        return {"Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True, **self.fields(row)}
 
+    def find(self, hook: Any, payload: dict) -> dict | None:
+        from quickbooks.query import quote  # noqa: PLC0415
 
-def qb_update(row: dict, current: dict, ctx: WriteContext) -> dict:
-    return {"Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True, **qb_fields(row)}
+        found = hook.query(f"SELECT * FROM {self.resource} WHERE DisplayName = {quote(payload['DisplayName'])} "
+                           "AND Active IN (true, false)")
+        return (found.get(self.resource) or [None])[0]
 
 
 def xero_find(hook: Any, payload: dict) -> dict | None:
@@ -166,26 +179,52 @@ def xero_find(hook: Any, payload: dict) -> dict | None:
     return next(iter(hook.iter_records("Contacts", where=f'Name=="{name}"')), None)
 
 
-def qb_find(hook: Any, payload: dict) -> dict | None:
-    from quickbooks.query import quote  # noqa: PLC0415
-
-    found = hook.query(f"SELECT * FROM Customer WHERE DisplayName = {quote(payload['DisplayName'])} "
-                       "AND Active IN (true, false)")
-    return (found.get("Customer") or [None])[0]
+def xero_create_with_currency(row: dict, ctx: WriteContext) -> dict:
+    payload = xero_fields(row)
+    if row.get("currency") and row["currency"] != ctx.home_currency("xero"):
+        payload["DefaultCurrency"] = row["currency"]
+    return payload
 
 
 def _is_customer_side(row: dict) -> bool:
     return bool(row.get("is_customer")) or not row.get("is_supplier")
 
 
+def _is_supplier_side(row: dict) -> bool:
+    return bool(row.get("is_supplier")) and not row.get("is_customer")
+
+
+def _label(row: dict) -> str:
+    return row.get("name") or row["ledger_id"]
+
+
+CUSTOMERS = QuickBooksNames("contacts", "Customer", "PrimaryTaxIdentifier")
+VENDORS = QuickBooksNames("suppliers", "Vendor", "TaxIdentifier")
+
 SPEC = EntitySpec(
     name="contacts",
     columns=COLUMNS,
     compare=COMPARE,
-    xero=Side("xero", "Contacts", xero_read, xero_normalise, xero_create, xero_update,
-              label=lambda r: r.get("name") or r["ledger_id"], include=_is_customer_side, find_existing=xero_find),
-    quickbooks=Side("quickbooks", "Customer", qb_read, qb_normalise, qb_create, qb_update,
-                    label=lambda r: r.get("name") or r["ledger_id"], find_existing=qb_find),
+    xero=Side("xero", "Contacts", xero_read, xero_normalise, xero_create_with_currency, xero_update, label=_label,
+              include=_is_customer_side, find_existing=xero_find),
+    quickbooks=Side("quickbooks", "Customer", CUSTOMERS.read, CUSTOMERS.normalise, CUSTOMERS.create,
+                    CUSTOMERS.update, label=_label, find_existing=CUSTOMERS.find),
     creatable=lambda row: bool(row.get("active")),
+    siblings=("suppliers",),
+    matcher="contacts",
     doc="Xero Contact (customer side) <-> QuickBooks Customer, both ways.",
+)
+
+SUPPLIERS = EntitySpec(
+    name="suppliers",
+    columns=COLUMNS,
+    compare=COMPARE,
+    xero=Side("xero", "Contacts", xero_read, xero_normalise, xero_create_with_currency, xero_update, label=_label,
+              include=_is_supplier_side, find_existing=xero_find),
+    quickbooks=Side("quickbooks", "Vendor", VENDORS.read, VENDORS.normalise, VENDORS.create, VENDORS.update,
+                    label=_label, find_existing=VENDORS.find),
+    creatable=lambda row: bool(row.get("active")),
+    siblings=("contacts",),
+    matcher="contacts",
+    doc="Xero Contact (supplier side) <-> QuickBooks Vendor, both ways.",
 )

@@ -1,23 +1,23 @@
--- Invoices kept by hand on both sides: for a customer already linked, the same number (a prefix and leading
--- zeros allowed: norm_number), the same total within a cent, and the same date. Two different numbers argue
--- against a match.
+-- Documents (invoices, bills, credit notes) kept by hand on both sides: for a contact already linked, the same
+-- number (a prefix and leading zeros allowed: norm_number), the same total within a cent, and the same date. Two
+-- different numbers argue against a match.
 WITH blocked AS (
     SELECT ledger, record_id FROM ledgerbridge.exceptions
-    WHERE pair = %(pair)s AND entity = 'invoices' AND status = 'open'
+    WHERE pair = %(pair)s AND entity = %(entity)s AND status = 'open'
       AND reason IN ('invalid_field', 'unmapped_code')
 ),
 x AS (
-    SELECT s.* FROM ledgerbridge.stg_xero_invoices s
-    WHERE s.pair = %(pair)s AND s.kind = 'sales' AND NOT s.deleted
+    SELECT s.* FROM {xero_table} s
+    WHERE s.pair = %(pair)s AND NOT s.deleted
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = 'invoices' AND r.xero_id = s.ledger_id)
+                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
       AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'xero' AND b.record_id = s.ledger_id)
 ),
 q AS (
-    SELECT s.* FROM ledgerbridge.stg_quickbooks_invoices s
+    SELECT s.* FROM {qb_table} s
     WHERE s.pair = %(pair)s AND NOT s.deleted
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = 'invoices' AND r.quickbooks_id = s.ledger_id)
+                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.quickbooks_id = s.ledger_id)
       AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'quickbooks' AND b.record_id = s.ledger_id)
 ),
 pairs AS (
@@ -28,7 +28,7 @@ pairs AS (
            x.date = q.date AS date_eq
     FROM x
     JOIN ledgerbridge.xref c
-      ON c.pair = x.pair AND c.entity = 'contacts' AND c.xero_id = x.contact_id
+      ON c.pair = x.pair AND c.entity = %(contact_entity)s AND c.xero_id = x.contact_id
     JOIN q
       ON q.contact_id = c.quickbooks_id
      AND (x.norm_number = q.norm_number OR (abs(x.total - q.total) <= 0.01 AND x.date = q.date))

@@ -1,4 +1,4 @@
--- Invoices staged by this run (all of the pair's on a full check), with the derived values the expectations test:
+-- Documents (invoices, bills, credit notes) staged by this run (all of the pair's on a full check), with the derived values the expectations test:
 -- how far the total is from lines plus tax, and whether the contact is staged on the same side.
 SELECT i.ledger_id, i.number, i.currency, i.date, i.due_date, i.status,
        CASE i.amounts_are

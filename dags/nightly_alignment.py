@@ -1,0 +1,19 @@
+"""
+### nightly_alignment (Airflow DAG)
+
+The head of the nightly chain. At 02:00 UTC (or when triggered by hand) it applies migrations, validates the
+pairs and mapping files, and checks every mapped account, tax code, item and tracking option against both
+ledgers of each company pair before anything is written. Then the entity DAGs follow through Airflow assets:
+
+1. `sync_contacts`, `sync_suppliers`
+2. `sync_invoices`, `sync_bills`, `sync_credit_notes`, `sync_vendor_credits`
+
+Trigger with config `{"pair": "<name>", "entities": ["invoices", ...], "full_resync": true}`: the choice travels
+down the chain, so only that pair and those entities are aligned.
+"""
+
+from __future__ import annotations
+
+from reconcile.dag_factory import build_nightly_dag
+
+dag = build_nightly_dag(__doc__)

@@ -1,0 +1,144 @@
+"""Reference data, checked before any write: every code the pair's mapping file names must exist, and be active, in
+the ledger it names (Xero accounts, tax rates, items and tracking options; QuickBooks accounts, tax codes and rates,
+items and classes). What each organisation is set up with (home currency, enabled currencies) is recorded in
+``ledgerbridge.ledger_facts`` for the planners.
+
+Errors name the mapping file, the line and the code, like the file's own validation.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledgerbridge import db
+from reconcile.config import PairConfig
+from reconcile.run import RunInfo
+
+log = logging.getLogger(__name__)
+
+
+class MappingCheckError(RuntimeError):
+    pass
+
+
+@dataclass
+class LedgerReference:
+    accounts: dict[str, bool] = field(default_factory=dict)  # code or id -> active
+    tax: dict[str, bool] = field(default_factory=dict)  # Xero TaxType / QuickBooks TaxCode id -> active
+    tax_rates: dict[str, bool] = field(default_factory=dict)  # QuickBooks TaxRate id -> active
+    items: dict[str, bool] = field(default_factory=dict)  # Xero item code / QuickBooks Item id -> active
+    tracking: dict[str, bool] = field(default_factory=dict)  # "Category:Option" / QuickBooks Class id -> active
+    home_currency: str | None = None
+    currencies: list[str] = field(default_factory=list)
+    organisation: str | None = None
+
+
+def read_xero(hook: Any) -> LedgerReference:
+    ref = LedgerReference()
+    for account in hook.iter_records("Accounts"):
+        if account.get("Code"):
+            ref.accounts[account["Code"]] = account.get("Status") == "ACTIVE"
+    for rate in hook.request("GET", "TaxRates").json().get("TaxRates") or []:
+        ref.tax[rate["TaxType"]] = rate.get("Status") == "ACTIVE"
+    for item in hook.iter_records("Items"):
+        ref.items[item["Code"]] = True
+    for category in hook.request("GET", "TrackingCategories").json().get("TrackingCategories") or []:
+        for option in category.get("Options") or []:
+            active = category.get("Status", "ACTIVE") == "ACTIVE" and option.get("Status", "ACTIVE") == "ACTIVE"
+            ref.tracking[f"{category['Name']}:{option['Name']}"] = active
+    organisation = (hook.request("GET", "Organisation").json().get("Organisations") or [{}])[0]
+    ref.home_currency = organisation.get("BaseCurrency")
+    ref.organisation = organisation.get("Name")
+    currencies = [c["Code"] for c in hook.request("GET", "Currencies").json().get("Currencies") or []]
+    ref.currencies = sorted(set(currencies) | ({ref.home_currency} if ref.home_currency else set()))
+    return ref
+
+
+def read_quickbooks(hook: Any) -> LedgerReference:
+    ref = LedgerReference()
+    for account in hook.iter_records("Account"):
+        ref.accounts[str(account["Id"])] = bool(account.get("Active", True))
+    for code in hook.query("SELECT * FROM TaxCode WHERE Active IN (true, false) MAXRESULTS 1000").get("TaxCode") or []:
+        ref.tax[str(code["Id"])] = bool(code.get("Active", True))
+    for rate in hook.query("SELECT * FROM TaxRate WHERE Active IN (true, false) MAXRESULTS 1000").get("TaxRate") or []:
+        ref.tax_rates[str(rate["Id"])] = bool(rate.get("Active", True))
+    for item in hook.iter_records("Item"):
+        ref.items[str(item["Id"])] = bool(item.get("Active", True))
+    for qb_class in hook.iter_records("Class"):
+        ref.tracking[str(qb_class["Id"])] = bool(qb_class.get("Active", True))
+    preferences = (hook.query("SELECT * FROM Preferences").get("Preferences") or [{}])[0]
+    currency_prefs = preferences.get("CurrencyPrefs") or {}
+    ref.home_currency = (currency_prefs.get("HomeCurrency") or {}).get("value")
+    enabled = [ref.home_currency] if ref.home_currency else []
+    if currency_prefs.get("MultiCurrencyEnabled"):
+        found = hook.query("SELECT * FROM CompanyCurrency WHERE Active IN (true, false) MAXRESULTS 1000")
+        enabled += [c.get("Code") for c in found.get("CompanyCurrency") or [] if c.get("Active", True)]
+    ref.currencies = sorted({c for c in enabled if c})
+    info = hook.query("SELECT * FROM CompanyInfo").get("CompanyInfo") or [{}]
+    ref.organisation = info[0].get("CompanyName")
+    return ref
+
+
+def problems(pair: PairConfig, xero: LedgerReference, qb: LedgerReference) -> list[str]:
+    """Every mapping entry naming a code one of the ledgers does not have, or has archived."""
+    m = pair.mappings
+    found: list[str] = []
+
+    def check(kind: str, key: str, ledger: str, code: str, known: dict[str, bool]) -> None:
+        line = m.lines.get((kind, key))
+        where = f"{m.path}:{line}" if line else str(m.path)
+        if code not in known:
+            found.append(f"{where}: {ledger} has no {kind} {code!r} (mapped for {key!r})")
+        elif not known[code]:
+            found.append(f"{where}: {ledger} {kind} {code!r} is archived or inactive (mapped for {key!r})")
+
+    for code, qb_id in m.accounts.items():
+        check("account", code, "xero", code, xero.accounts)
+        check("account", code, "quickbooks", qb_id, qb.accounts)
+    for tax in m.taxes:
+        check("tax", tax.xero, "xero", tax.xero, xero.tax)
+        check("tax", tax.xero, "quickbooks", tax.quickbooks, qb.tax)
+        for rate in (tax.sales_rate, tax.purchase_rate):
+            if rate:
+                check("tax", tax.xero, "quickbooks", rate, qb.tax_rates)
+    for code, qb_id in m.items.items():
+        check("item", code, "xero", code, xero.items)
+        check("item", code, "quickbooks", qb_id, qb.items)
+    for code, qb_id in m.account_items.items():
+        check("account", code, "xero", code, xero.accounts)
+        check("item", code, "quickbooks", qb_id, qb.items)
+    for option, qb_class in m.tracking.items():
+        check("tracking", option, "xero", option, xero.tracking)
+        check("tracking", option, "quickbooks", qb_class, qb.tracking)
+    return found
+
+
+def check_pair(pair: PairConfig, xero_hook: Any, qb_hook: Any, run: RunInfo, db_url: str | None = None
+               ) -> dict[str, Any]:
+    xero, qb = read_xero(xero_hook), read_quickbooks(qb_hook)
+    with db.connect(db_url) as conn:
+        for ledger, ref in (("xero", xero), ("quickbooks", qb)):
+            conn.execute(db.sql("reference/save_facts"), {
+                "pair": pair.name, "ledger": ledger, "home_currency": ref.home_currency,
+                "currencies": ref.currencies, "organisation": ref.organisation, "run_id": run.run_id})
+        conn.commit()
+    found = problems(pair, xero, qb)
+    summary = {"pair": pair.name, "xero_home": xero.home_currency, "quickbooks_home": qb.home_currency,
+               "xero_currencies": xero.currencies, "quickbooks_currencies": qb.currencies, "problems": len(found)}
+    if found:
+        raise MappingCheckError(f"the mapping file of pair {pair.name!r} names codes the ledgers do not have; "
+                                "nothing is written until it is corrected:\n- " + "\n- ".join(found))
+    if xero.home_currency and qb.home_currency and xero.home_currency != qb.home_currency:
+        log.warning("pair %s: Xero's home currency %s differs from QuickBooks' %s; documents will wait in the "
+                    "exception queue", pair.name, xero.home_currency, qb.home_currency)
+    log.info("mappings checked for pair %s: %s", pair.name, summary)
+    return summary
+
+
+def facts(conn: Any, pair: str) -> dict[str, dict[str, Any]]:
+    """What check_pair recorded for the pair: ledger -> {home_currency, currencies}."""
+    rows = conn.execute(db.sql("reference/facts"), {"pair": pair}).fetchall()
+    return {r["ledger"]: {"home_currency": r["home_currency"], "currencies": list(r["currencies"] or [])}
+            for r in rows}
