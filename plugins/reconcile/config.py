@@ -6,6 +6,7 @@ analyst can fix the file without reading code. Codes are read as written (``090`
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +111,17 @@ class Mappings:
     account_items: dict[str, str] = field(default_factory=dict)
     # "Category:Option" of a Xero tracking option -> the QuickBooks Class standing for it
     tracking: dict[str, str] = field(default_factory=dict)
+    # the Xero bank account code used when a record names none (a Xero overpayment does not say which account)
+    default_bank_account: str | None = None
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, xero code) -> line in the file
+
+    def with_items(self, linked: dict[str, str]) -> Mappings:
+        """These mappings plus items linked by the items entity (Xero code -> QuickBooks id); the file wins."""
+        if not linked:
+            return self
+        taken = set(self.items.values()) | set(self.account_items.values())
+        extra = {code: qb for code, qb in linked.items() if code not in self.items and qb not in taken}
+        return dataclasses.replace(self, items={**self.items, **extra})
 
     # Xero -> QuickBooks
     def qb_account(self, code: str) -> str:
@@ -263,6 +274,12 @@ def load_mappings(path: Path) -> Mappings:
         if side == "purchases":
             sales_rate, purchase_rate = None, sales_rate
         result.taxes.append(TaxMapping(xero_code, qb_code, side, _line(entry), sales_rate, purchase_rate))
+    bank = _get(path, top, "default_bank_account", root, "the mapping file", required=False)
+    if bank is not None:
+        result.default_bank_account = _scalar(path, bank, "default_bank_account")
+        if result.default_bank_account not in result.accounts:
+            raise ConfigError(path, _line(bank), f"default_bank_account {result.default_bank_account!r} is not one of "
+                                                 "the mapped accounts")
         result.lines[("tax", xero_code)] = _line(entry)
     return result
 

@@ -81,10 +81,10 @@ class Planner:
         self._maps: dict[str, dict[str, dict[str, str]]] = {}
         in_flight = conn.execute(db.sql("outbox/in_flight"), self._keys()).fetchall()
         self.in_flight = {r["source_id"] for r in in_flight} | {r["target_id"] for r in in_flight if r["target_id"]}
-        from reconcile.reference import facts  # noqa: PLC0415
+        from reconcile.reference import facts, mappings_for  # noqa: PLC0415
 
         self.facts = facts(conn, pair.name)
-        self.ctx = WriteContext(mappings=pair.mappings, resolve=self.resolve, run_id=run.run_id,
+        self.ctx = WriteContext(mappings=mappings_for(conn, pair), resolve=self.resolve, run_id=run.run_id,
                                 homes={ledger: f["home_currency"] for ledger, f in self.facts.items()
                                        if f["home_currency"]})
         self.cleared: dict[str, list[str]] = {"xero": [], "quickbooks": []}
@@ -170,7 +170,7 @@ class Planner:
                     continue
                 if source_side.include is not None and not source_side.include(row):
                     continue
-                if not self.spec.creatable(row):
+                if not (source_side.creatable or self.spec.creatable)(row):
                     continue
                 label = source_side.label(row)
                 try:
@@ -204,7 +204,7 @@ class Planner:
             return
         side = self.spec.side(ledger)
         for row in self._stream_unlinked(ledger):
-            if (side.include is not None and not side.include(row)) or not self.spec.creatable(row):
+            if (side.include is not None and not side.include(row)) or not (side.creatable or self.spec.creatable)(row):
                 continue
             label = side.label(row)
             self.flagged.setdefault((ledger, row["ledger_id"]), set()).add("one_sided")
@@ -249,8 +249,9 @@ class Planner:
 
     def _comparable(self, field_name: str, x: dict, q: dict) -> tuple[Any, Any]:
         xv, qv = x.get(field_name), q.get(field_name)
-        if field_name == "contact_id" and self.spec.contact_entity:  # compare through the contacts' links
-            return self.resolve(self.spec.contact_entity, "xero", xv), qv
+        linked_entity = self.spec.reference_entity(field_name)
+        if linked_entity:  # an id of another entity's record: compared through that entity's links
+            return self.resolve(linked_entity, "xero", xv), qv
         if isinstance(xv, (decimal.Decimal, float)) and isinstance(qv, (decimal.Decimal, float)):
             return decimal.Decimal(str(xv)), decimal.Decimal(str(qv))
         if isinstance(xv, str) and isinstance(qv, str) or xv is None or qv is None:

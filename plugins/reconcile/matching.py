@@ -19,7 +19,7 @@ from reconcile.run import RunInfo, open_exception, set_counts
 
 log = logging.getLogger(__name__)
 
-LABEL_COLUMNS = {"contacts": "name", "documents": "number"}
+LABEL_COLUMNS = {"contacts": "name", "documents": "number", "payments": "reference"}
 
 
 @dataclass
@@ -48,7 +48,9 @@ def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None =
         conn.execute(db.sql("match/candidates_table"))
         rules = db.composed(f"match/{spec.matcher or spec.name}_candidates", xero_table=spec.stage_table("xero"),
                             qb_table=spec.stage_table("quickbooks"))
-        conn.execute(rules, {"pair": pair.name, "entity": spec.name, "contact_entity": spec.contact_entity,
+        conn.execute(rules, {"pair": pair.name, "entity": spec.name,
+                             "contact_entity": spec.reference_entity("contact_id"),
+                             "document_entity": spec.reference_entities.get("document_id"),
                              "xero_entities": [spec.name, *spec.siblings_on("xero")],
                              "qb_entities": [spec.name, *spec.siblings_on("quickbooks")]})
         decisions = conn.execute(db.sql("match/decide")).fetchall()

@@ -73,6 +73,32 @@ def suite_for(family: str, today: dt.date) -> list[Check]:
             Check("ExpectColumnValuesToBeInSet", "contact_resolvable", {"value_set": [True]},
                   why="the invoice's contact is among the staged contacts of the same ledger"),
         ]
+    if family == "payments":
+        return key + [
+            Check("ExpectColumnValuesToBeBetween", "amount", {"min_value": 0.01, "max_value": None},
+                  why="a payment is a positive amount"),
+            Check("ExpectColumnValuesToBeBetween", "age_days",
+                  {"min_value": -366, "max_value": (today - EARLIEST).days},
+                  why="the date is plausible (from 2000 to a year ahead)"),
+            Check("ExpectColumnValuesToBeInSet", "document_resolvable", {"value_set": [True]},
+                  why="the document a payment pays is among the staged documents of the same ledger"),
+        ]
+    plausible = Check("ExpectColumnValuesToBeBetween", "age_days",
+                      {"min_value": -366, "max_value": (today - EARLIEST).days},
+                      why="the date is plausible (from 2000 to a year ahead)")
+    if family == "bank_transactions":
+        return key + [
+            Check("ExpectColumnValuesToBeBetween", "totals_gap", {"min_value": -0.001, "max_value": 0.001},
+                  why="the total equals the sum of the lines and the tax"),
+            Check("ExpectColumnValuesToNotBeNull", "bank_account", why="a bank transaction names its bank account"),
+            plausible,
+        ]
+    if family == "journals":
+        return key + [
+            Check("ExpectColumnValuesToBeBetween", "balance", {"min_value": -0.001, "max_value": 0.001},
+                  why="a journal's debits equal its credits"),
+            plausible,
+        ]
     return key
 
 
@@ -80,8 +106,9 @@ def _frame(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, all_ro
     import pandas as pd  # noqa: PLC0415
 
     family = spec.matcher or spec.name
-    statement = db.composed(f"quality/{family}_frame", table=spec.stage_table(ledger),
-                            contacts_table=f"stg_{ledger}_{spec.contact_entity or 'contacts'}")
+    references = {"contacts_table": f"stg_{ledger}_{spec.contact_entity or 'contacts'}",
+                  "documents_table": f"stg_{ledger}_{spec.reference_entities.get('document_id', 'invoices')}"}
+    statement = db.composed(f"quality/{family}_frame", table=spec.stage_table(ledger), **references)
     rows = conn.execute(statement, {"pair": pair.name, "run_id": run.run_id, "all_rows": all_rows}).fetchall()
     frame = pd.DataFrame(rows)
     for column in frame.columns:

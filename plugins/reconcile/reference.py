@@ -142,3 +142,10 @@ def facts(conn: Any, pair: str) -> dict[str, dict[str, Any]]:
     rows = conn.execute(db.sql("reference/facts"), {"pair": pair}).fetchall()
     return {r["ledger"]: {"home_currency": r["home_currency"], "currencies": list(r["currencies"] or [])}
             for r in rows}
+
+
+def mappings_for(conn: Any, pair: PairConfig) -> Any:
+    """The pair's mappings, with the items the items entity has linked."""
+    linked = {r["code"]: r["quickbooks_id"] for r in conn.execute(db.sql("reference/linked_items"),
+                                                                   {"pair": pair.name})}
+    return pair.mappings.with_items(linked)

@@ -23,6 +23,8 @@ from reconcile.run import RunInfo, open_exception, set_counts
 log = logging.getLogger(__name__)
 
 STAGING_REASONS = ["invalid_field", "unmapped_code"]
+SWEEP_INTERVAL = dt.timedelta(days=7)  # a complete read (comparing every id) at least this often
+CDC_REACH = dt.timedelta(days=29)  # QuickBooks cdc looks back 30 days
 MAX_KEPT_ERRORS = 10_000  # errors are written after the COPY; beyond this many only their count is kept
 
 
@@ -34,19 +36,40 @@ class StageResult:
     staged: int = 0
     skipped: int = 0
     rejected: int = 0
+    deleted: int = 0
+    full: bool = False
     since: dt.datetime | None = None
     watermark: dt.datetime | None = None
     errors: list[RecordError] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         return {"ledger": self.ledger, "entity": self.entity, "read": self.read, "staged": self.staged,
-                "skipped": self.skipped, "rejected": self.rejected,
+                "skipped": self.skipped, "rejected": self.rejected, "deleted": self.deleted, "full": self.full,
                 "since": self.since.isoformat() if self.since else None,
                 "watermark": self.watermark.isoformat() if self.watermark else None}
 
 
 def _value(value: Any) -> Any:
     return Jsonb(value) if isinstance(value, (dict, list)) else value
+
+
+def _mark_deleted(conn: Any, spec: EntitySpec, ledger: str, side: Any, hook: Any, pair: str, run: RunInfo,
+                  result: StageResult, seen: set[str]) -> int:
+    """Staged records the ledger deleted: after a complete read, those it no longer returns; otherwise those its
+    change feed (QuickBooks cdc) reports deleted since the last read."""
+    table = spec.stage_table(ledger)
+    if result.full:
+        done = conn.execute(db.composed("stage/mark_unseen_deleted", table=table),
+                            {"pair": pair, "run_id": run.run_id, "seen": sorted(seen)})
+    else:
+        ids = side.deleted_since(hook, result.since) if result.since is not None else []
+        if not ids:
+            return 0
+        done = conn.execute(db.composed("stage/mark_deleted", table=table),
+                            {"pair": pair, "run_id": run.run_id, "ids": ids})
+    if done.rowcount:
+        log.info("%s %s: %s records deleted in %s since the last read", spec.name, ledger, done.rowcount, ledger)
+    return done.rowcount
 
 
 def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunInfo, *, full: bool = False,
@@ -59,29 +82,40 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
     result = StageResult(ledger, spec.name)
     keys = {"pair": pair.name, "ledger": ledger, "entity": spec.name}
     with db.connect(db_url) as conn:
-        if full:
-            conn.execute(db.sql("stage/watermark_reset"), keys)
         row = conn.execute(db.sql("stage/watermark_get"), keys).fetchone()
-        result.since = row["watermark"] if row else None
+        now = dt.datetime.now(dt.timezone.utc)
+        if row and side.deleted_since is not None and not full:
+            # hard deletes are seen through cdc, which looks back 30 days, or by a complete read, at least weekly
+            last_full = row["last_full_at"]
+            full = (last_full is None or now - last_full > SWEEP_INTERVAL
+                    or now - row["watermark"] > CDC_REACH)
+        result.full = full or row is None
+        result.since = None if full or not row else row["watermark"]
         claimed: dict[str, bool] = {}  # ledger id -> linked in this entity (True) or in a sibling (False)
         siblings = spec.siblings_on(ledger)
         if siblings:
             for link in conn.execute(db.sql("stage/linked_ids"), {"pair": pair.name,
                                                                    "entities": [spec.name, *siblings]}):
                 claimed[link[f"{ledger}_id"]] = link["entity"] == spec.name
+        from reconcile.reference import mappings_for  # noqa: PLC0415
+
+        mappings = mappings_for(conn, pair)
         conn.execute(db.composed("stage/create_temp", temp=temp, table=table))
         newest = result.since
+        seen: set[str] = set()  # every id a complete read returned (rejected and skipped ones too)
         copy_columns = ["pair", *columns]  # the temp table keeps the staging table's NOT NULL on pair
         with conn.cursor() as cur, cur.copy(db.composed("stage/copy", temp=temp, columns=copy_columns)) as copy:
             for raw in side.read(hook, result.since):
                 result.read += 1
                 try:
-                    staged = side.normalise(raw, pair.mappings)
+                    staged = side.normalise(raw, mappings)
                 except RecordError as exc:
+                    seen.add(exc.record_id)
                     result.rejected += 1
                     if len(result.errors) < MAX_KEPT_ERRORS:
                         result.errors.append(exc)
                     continue
+                seen.add(staged["ledger_id"])
                 mine = claimed.get(staged["ledger_id"])
                 if mine is False or (mine is None and side.include is not None and not side.include(staged)):
                     result.skipped += 1
@@ -94,6 +128,8 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
         merged = conn.execute(db.composed("stage/merge", temp=temp, table=table, columns=columns),
                               {"pair": pair.name, "run_id": run.run_id})
         result.staged = merged.rowcount
+        if side.deleted_since is not None:
+            result.deleted = _mark_deleted(conn, spec, ledger, side, hook, pair.name, run, result, seen)
         conn.execute(db.composed("exceptions/resolve_staged", temp=temp),
                      {**keys, "run_id": run.run_id, "reasons": STAGING_REASONS})
         for err in result.errors:
@@ -101,6 +137,8 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
                            label=err.label, field=err.field)
         if newest is not None:
             conn.execute(db.sql("stage/watermark_advance"), {**keys, "watermark": newest, "run_id": run.run_id})
+            if result.full:
+                conn.execute(db.sql("stage/full_read_done"), keys)
         result.watermark = newest
         set_counts(conn, run, pair.name, spec.name, ledger, read=result.read, staged=result.staged)
         conn.commit()

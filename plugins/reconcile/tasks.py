@@ -117,3 +117,11 @@ def summarise(entity: str, pair: str, run: RunInfo) -> list[dict[str, Any]]:
                  "exceptions=%s failed=%s", r["pair"], r["entity"], r["ledger"], r["read"], r["staged"], r["matched"],
                  r["created"], r["updated"], r["voided"], r["conflicts"], r["exceptions"], r["failed"])
     return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in rows]
+
+
+def control_totals(pair: str, run: RunInfo) -> dict[str, Any]:
+    """Receivables and payables per contact and in total, and by age, compared between the ledgers."""
+    from reconcile import controls  # noqa: PLC0415
+
+    cfg = pair_config(pair)
+    return controls.compare(cfg, run, {ledger: hook_for(cfg, ledger) for ledger in ("xero", "quickbooks")})

@@ -65,6 +65,15 @@ def _trim(record: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: record[k] for k in keep if k in record}
 
 
+def directive(row: dict, name: str, default: Any = None) -> Any:
+    """Payload keys starting with "_" steer the sending (``_resource``, ``_operation``, ``_path``) and are not sent."""
+    return row["payload"].get(f"_{name}", default)
+
+
+def body(row: dict) -> dict:
+    return {k: v for k, v in row["payload"].items() if not k.startswith("_")}
+
+
 class Sender:
     """The ledger-specific half: how a batch of outbox rows is sent and what comes back."""
 
@@ -75,28 +84,35 @@ class Sender:
         self.resource = spec.side(ledger).resource
         self.batch_size = hook.batch_size
 
+    def resource_of(self, row: dict) -> str:
+        return directive(row, "resource", self.resource)
+
     def key_for(self, operation: str, rows: list[dict]) -> str:
         """The idempotency key the hook will send for these rows (it derives it from the body)."""
+        resource = self.resource_of(rows[0])
         if self.ledger == "xero":
             from xero.hooks import idempotency_key  # noqa: PLC0415
 
             if operation == "note":
-                return ",".join(idempotency_key("PUT", f"{self.resource}/{r['target_id']}/History",
+                return ",".join(idempotency_key("PUT", f"{resource}/{r['target_id']}/History",
                                                 {"HistoryRecords": [{"Details": r["payload"]["Details"][:250]}]})
                                 for r in rows)[:500]
+            if directive(rows[0], "path"):
+                return ",".join(idempotency_key("POST", directive(r, "path"), body(r)) for r in rows)[:500]
             method = "PUT" if operation == "create" else "POST"
-            return idempotency_key(method, self.resource, {self.resource: [r["payload"] for r in rows]})
+            return idempotency_key(method, resource, {resource: [body(r) for r in rows]})
         from quickbooks.hooks import request_id  # noqa: PLC0415
 
-        body = {"BatchItemRequest": [self._qb_entry(i, r) for i, r in enumerate(rows)]}
-        return request_id("POST", "batch", {"keys": [str(r["id"]) for r in rows], "body": body}, 36)
+        batch = {"BatchItemRequest": [self._qb_entry(i, r) for i, r in enumerate(rows)]}
+        return request_id("POST", "batch", {"keys": [str(r["id"]) for r in rows], "body": batch}, 36)
 
     def _qb_entry(self, index: int, row: dict) -> dict:
-        entry: dict[str, Any] = {"bId": f"b{index}", self.resource: row["payload"]}
-        if row["operation"] == "void":
+        entry: dict[str, Any] = {"bId": f"b{index}", self.resource_of(row): body(row)}
+        operation = directive(row, "operation", row["operation"])
+        if operation == "void":
             entry.update(operation="update", optionsData="void")
         else:
-            entry["operation"] = row["operation"]
+            entry["operation"] = operation
         return entry
 
     def send(self, operation: str, rows: list[dict]) -> list[Outcome]:
@@ -105,24 +121,36 @@ class Sender:
         return self._send_quickbooks(rows)
 
     def _send_xero(self, operation: str, rows: list[dict]) -> list[Outcome]:
-        from xero.hooks import WriteItem  # noqa: PLC0415
+        from xero.hooks import ID_FIELDS, WriteItem, idempotency_key  # noqa: PLC0415
 
+        resource = self.resource_of(rows[0])
         if operation == "note":
             outcomes = []
             for r in rows:
-                self.hook.add_history(self.resource, r["target_id"], r["payload"]["Details"])
+                self.hook.add_history(resource, r["target_id"], r["payload"]["Details"])
                 outcomes.append(Outcome(r["id"], True, r["target_id"]))
             return outcomes
+        if directive(rows[0], "path"):
+            # one record per request (a Xero payment is deleted by POST /Payments/{id})
+            outcomes = []
+            for r in rows:
+                path, payload = directive(r, "path"), body(r)
+                answer = self.hook.request("POST", path, json_body=payload, record=r["label"],
+                                           headers={"Idempotency-Key": idempotency_key("POST", path, payload)})
+                record = (answer.json().get(resource) or [{}])[0]
+                outcomes.append(Outcome(r["id"], True, record.get(ID_FIELDS.get(resource, "")) or r["target_id"],
+                                        record.get("UpdatedDateUTC"), record=record))
+            return outcomes
         method = "PUT" if operation == "create" else "POST"
-        results = self.hook.write(self.resource, [WriteItem(str(r["id"]), r["payload"]) for r in rows],
-                                  method=method)
+        results = self.hook.write(resource, [WriteItem(str(r["id"]), body(r)) for r in rows], method=method)
         return [Outcome(int(o.key), o.ok, o.ledger_id, (o.record or {}).get("UpdatedDateUTC"), o.errors, [],
                         o.record) for o in results]
 
     def _send_quickbooks(self, rows: list[dict]) -> list[Outcome]:
         from quickbooks.hooks import BatchItem  # noqa: PLC0415
 
-        items = [BatchItem(str(r["id"]), self.resource, r["operation"], r["payload"]) for r in rows]
+        items = [BatchItem(str(r["id"]), self.resource_of(r), directive(r, "operation", r["operation"]), body(r))
+                 for r in rows]
         return [Outcome(int(o.key), o.ok, o.ledger_id, o.sync_token, o.errors, o.codes, o.record)
                 for o in self.hook.batch(items)]
 
@@ -170,9 +198,10 @@ class Writer:
             if r["batch_key"]:
                 by_key.setdefault(r["batch_key"], []).append(r)
             else:
-                fresh.setdefault(r["operation"], []).append(r)
+                fresh.setdefault((r["operation"], self.sender.resource_of(r), bool(directive(r, "path"))),
+                                 []).append(r)
         result = [(group[0]["operation"], sorted(group, key=lambda r: r["id"])) for group in by_key.values()]
-        for operation, group in fresh.items():
+        for (operation, _resource, _single), group in fresh.items():
             size = 1 if operation == "note" else self.sender.batch_size
             for start in range(0, len(group), size):
                 result.append((operation, group[start:start + size]))
@@ -250,8 +279,9 @@ class Writer:
         self._audit(row, how, _trim(outcome.record) or {"id": outcome.result_id, "version": outcome.version})
         keys = {"pair": self.pair.name, "entity": self.spec.name, "run_id": self.run.run_id}
         if row["operation"] == "create":
-            xero_id, qb_id = ((outcome.result_id, row["source_id"]) if self.ledger == "xero"
-                              else (row["source_id"], outcome.result_id))
+            link = self.spec.side(self.ledger).link_id
+            created = link(row["payload"], outcome.result_id or "", outcome.record) if link else outcome.result_id
+            xero_id, qb_id = ((created, row["source_id"]) if self.ledger == "xero" else (row["source_id"], created))
             versions = ((outcome.version, row["source_version"]) if self.ledger == "xero"
                         else (row["source_version"], outcome.version))
             self.conn.execute(db.sql("outbox/link_created"), {**keys, "xero_id": xero_id, "quickbooks_id": qb_id,

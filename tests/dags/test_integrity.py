@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DAGS = ROOT / "dags"
-EXPECTED = {"nightly_alignment", "sync_contacts", "sync_suppliers", "sync_invoices", "sync_bills",
+EXPECTED = {"nightly_alignment", "control_totals", "sync_items", "sync_contacts", "sync_suppliers", "sync_invoices",
+            "sync_bills", "sync_payments", "sync_bill_payments", "sync_bank_transactions", "sync_journals",
             "sync_credit_notes", "sync_vendor_credits"}
 
 # Parsing happens in a fresh interpreter where every way of reaching a secret, the database or the network raises.

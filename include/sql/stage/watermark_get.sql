@@ -1,2 +1,2 @@
-SELECT watermark FROM ledgerbridge.watermarks
+SELECT watermark, last_full_at FROM ledgerbridge.watermarks
 WHERE pair = %(pair)s AND ledger = %(ledger)s AND entity = %(entity)s;

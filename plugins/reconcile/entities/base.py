@@ -78,6 +78,13 @@ class Side:
     find_existing: Callable[[Any, dict], dict | None] | None = None
     # how this ledger takes a record away when its partner was voided or deleted: "void" or "delete"
     void_operation: str = "void"
+    # (create payload, new id, the ledger's answer) -> the id the created record is staged under, when that is not
+    # the ledger's own id (a QuickBooks payment is staged per invoice it pays: "<Payment Id>:<Invoice Id>")
+    link_id: Callable[[dict, str, dict | None], str] | None = None
+    # (hook, changed since) -> ids deleted since then (QuickBooks: hard deletes, seen only through cdc)
+    deleted_since: Callable[[Any, Any], list[str]] | None = None
+    # which of this ledger's unlinked records are copied to the other (overrides the entity's ``creatable``)
+    creatable: Callable[[dict], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,13 @@ class EntitySpec:
     siblings: tuple[str, ...] = ()
     # the matching rules (include/sql/match/<matcher>_candidates.sql); the entity's name when None
     matcher: str | None = None
+    # fields holding ids of other entities' records, compared through those entities' links
+    reference_entities: dict[str, str] = field(default_factory=dict)
+
+    def reference_entity(self, field_name: str) -> str | None:
+        if field_name in self.reference_entities:
+            return self.reference_entities[field_name]
+        return self.contact_entity if field_name == "contact_id" else None
 
     def side(self, ledger: str) -> Side:
         return self.xero if ledger == "xero" else self.quickbooks

@@ -1,0 +1,18 @@
+"""
+### sync_bank_transactions (Airflow DAG)
+
+Copies **bank transactions** from Xero (receive money → QuickBooks deposits, spend money → QuickBooks expenses) and **expenses** from QuickBooks (purchases → Xero spend money).
+
+Per company pair: extract both ledgers into staging, check the staged rows with great-expectations, link records
+kept by hand on both sides, plan the deltas into the outbox, write them to each ledger idempotently, and summarise.
+Problems wait in `ledgerbridge.exceptions`; every write is in `ledgerbridge.audit_log`.
+
+Runs after the stage before it (see `nightly_alignment`); trigger it by hand with
+`{"pair": "<name>", "full_resync": true}` to align one pair or read everything again.
+"""
+
+from __future__ import annotations
+
+from reconcile.dag_factory import build_stage_dag
+
+dag = build_stage_dag("bank_transactions", __doc__)

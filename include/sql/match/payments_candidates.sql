@@ -1,0 +1,40 @@
+-- Payments kept by hand on both sides: on documents already linked, the same amount, and the same date (a day
+-- or two apart is still plausible: one ledger may have recorded the bank date). Overpayments: for a contact
+-- already linked, the same amount and date.
+WITH x AS (
+    SELECT s.* FROM {xero_table} s
+    WHERE s.pair = %(pair)s AND NOT s.deleted AND s.kind IN ('payment', 'overpayment')
+      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
+                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
+),
+q AS (
+    SELECT s.* FROM {qb_table} s
+    WHERE s.pair = %(pair)s AND NOT s.deleted
+      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
+                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.quickbooks_id = s.ledger_id)
+),
+pairs AS (
+    SELECT x.ledger_id AS xero_id, q.ledger_id AS quickbooks_id, x.kind,
+           abs(x.amount - q.amount) <= 0.005 AS amount_eq,
+           abs(x.date - q.date) AS days_apart
+    FROM x
+    JOIN q ON q.kind = x.kind
+    LEFT JOIN ledgerbridge.xref d
+      ON d.pair = x.pair AND d.entity = %(document_entity)s AND d.xero_id = x.document_id
+    LEFT JOIN ledgerbridge.xref c
+      ON c.pair = x.pair AND c.entity = %(contact_entity)s AND c.xero_id = x.contact_id
+    WHERE (x.kind = 'payment' AND d.quickbooks_id = q.document_id)
+       OR (x.kind = 'overpayment' AND c.quickbooks_id = q.contact_id)
+)
+INSERT INTO match_candidates (xero_id, quickbooks_id, score, rule)
+SELECT xero_id, quickbooks_id,
+       CASE
+           WHEN amount_eq AND days_apart = 0 THEN 1.0
+           WHEN amount_eq AND days_apart <= 3 THEN 0.8
+           WHEN days_apart = 0 THEN 0.5
+           ELSE 0.3
+       END,
+       concat_ws('+', CASE WHEN kind = 'payment' THEN 'document' ELSE 'contact' END,
+                 CASE WHEN amount_eq THEN 'amount' END, CASE WHEN days_apart = 0 THEN 'date' END)
+FROM pairs
+WHERE amount_eq OR days_apart = 0;
