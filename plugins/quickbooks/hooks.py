@@ -141,6 +141,12 @@ class QuickBooksHook(LedgerHook):
         return body
 
     # --- reads ----------------------------------------------------------------------------------------------------
+    def download_url(self, attachable_id: str) -> str:
+        """A temporary URL to an Attachable's file (GET /download/{id} answers with the URL as text)."""
+        response = self.request("GET", f"{self.company_path}/download/{attachable_id}",
+                                params={"minorversion": self.minorversion}, record=attachable_id)
+        return response.text.strip()
+
     def query(self, statement: str) -> dict[str, Any]:
         """Run one query-language statement (sent as the body, as python-quickbooks does)."""
         return self.call("POST", "query", data=statement, headers={"Content-Type": "application/text"})[

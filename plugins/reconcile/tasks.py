@@ -101,9 +101,15 @@ def plan(entity: str, pair: str, run: RunInfo) -> dict[str, Any]:
     return deltas.plan(get(entity), pair_config(pair), run).counts()
 
 
-def write(entity: str, pair: str, ledger: str, run: RunInfo) -> dict[str, int]:
+def write(entity: str, pair: str, ledger: str, run: RunInfo) -> dict[str, Any]:
     cfg = pair_config(pair)
-    return writeback.write(get(entity), ledger, cfg, hook_for(cfg, ledger), run).counts()
+    result: dict[str, Any] = writeback.write(get(entity), ledger, cfg, hook_for(cfg, ledger), run).counts()
+    if entity == "bills" and ledger == "xero" and cfg.entity("bills").writes_to("xero"):
+        from reconcile.attachments import copy_bill_attachments  # noqa: PLC0415
+
+        result["attachments"] = copy_bill_attachments(cfg, run, hook_for(cfg, "xero"),
+                                                      hook_for(cfg, "quickbooks")).counts()
+    return result
 
 
 def summarise(entity: str, pair: str, run: RunInfo) -> list[dict[str, Any]]:
