@@ -113,6 +113,8 @@ class Mappings:
     tracking: dict[str, str] = field(default_factory=dict)
     # the Xero bank account code used when a record names none (a Xero overpayment does not say which account)
     default_bank_account: str | None = None
+    # the Xero contact of money spent or received that QuickBooks keeps without a payee
+    sundry_contact: str = "Sundry expenses"
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, xero code) -> line in the file
 
     def with_items(self, linked: dict[str, str]) -> Mappings:
@@ -274,6 +276,9 @@ def load_mappings(path: Path) -> Mappings:
         if side == "purchases":
             sales_rate, purchase_rate = None, sales_rate
         result.taxes.append(TaxMapping(xero_code, qb_code, side, _line(entry), sales_rate, purchase_rate))
+    sundry = _get(path, top, "sundry_contact", root, "the mapping file", required=False)
+    if sundry is not None:
+        result.sundry_contact = _scalar(path, sundry, "sundry_contact")
     bank = _get(path, top, "default_bank_account", root, "the mapping file", required=False)
     if bank is not None:
         result.default_bank_account = _scalar(path, bank, "default_bank_account")

@@ -29,7 +29,7 @@ from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_count
 log = logging.getLogger(__name__)
 
 PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
-                    "one_sided", "currency_not_enabled", "home_currency_mismatch"]
+                    "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked"]
 CHUNK = 500
 GONE = ("voided", "deleted")
 
@@ -367,6 +367,11 @@ class Planner:
                          self._rows_for_report(source_ledger, source, target)[1], None,
                          f"{self.spec.name} only flow {self.config.direction}, so {target_ledger} is not changed; "
                          "the difference stays until one side is edited to match", diffs=diffs)
+            return
+        why = side.locked(target) if side.locked else None
+        if why:
+            rows = self._rows_for_report(source_ledger, source, target)
+            self._report("locked", rows[0], rows[1], None, f"{target_ledger} will not change it: {why}", diffs=diffs)
             return
         try:
             self.check_currency(source, source_ledger, target_ledger)

@@ -80,3 +80,19 @@ def decimal(value: object) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"not a number: {value!r}") from None
+
+
+def rate_from_quickbooks(value: object) -> Decimal | None:
+    """Rates are staged as Xero writes them (units of the currency per unit of the home currency, 6 places);
+    QuickBooks' ExchangeRate is the inverse (home currency per unit of the document's currency)."""
+    rate = decimal(value)
+    if rate is None or rate == 0:
+        return None
+    return (Decimal(1) / rate).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def rate_to_quickbooks(value: object) -> str | None:
+    rate = decimal(value)
+    if rate is None or rate == 0:
+        return None
+    return str((Decimal(1) / rate).quantize(Decimal("0.0000000001"), rounding=ROUND_HALF_UP))

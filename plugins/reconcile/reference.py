@@ -48,12 +48,16 @@ def read_xero(hook: Any) -> LedgerReference:
         for option in category.get("Options") or []:
             active = category.get("Status", "ACTIVE") == "ACTIVE" and option.get("Status", "ACTIVE") == "ACTIVE"
             ref.tracking[f"{category['Name']}:{option['Name']}"] = active
+    _xero_facts(hook, ref)
+    return ref
+
+
+def _xero_facts(hook: Any, ref: LedgerReference) -> None:
     organisation = (hook.request("GET", "Organisation").json().get("Organisations") or [{}])[0]
     ref.home_currency = organisation.get("BaseCurrency")
     ref.organisation = organisation.get("Name")
     currencies = [c["Code"] for c in hook.request("GET", "Currencies").json().get("Currencies") or []]
     ref.currencies = sorted(set(currencies) | ({ref.home_currency} if ref.home_currency else set()))
-    return ref
 
 
 def read_quickbooks(hook: Any) -> LedgerReference:
@@ -68,6 +72,11 @@ def read_quickbooks(hook: Any) -> LedgerReference:
         ref.items[str(item["Id"])] = bool(item.get("Active", True))
     for qb_class in hook.iter_records("Class"):
         ref.tracking[str(qb_class["Id"])] = bool(qb_class.get("Active", True))
+    _quickbooks_facts(hook, ref)
+    return ref
+
+
+def _quickbooks_facts(hook: Any, ref: LedgerReference) -> None:
     preferences = (hook.query("SELECT * FROM Preferences").get("Preferences") or [{}])[0]
     currency_prefs = preferences.get("CurrencyPrefs") or {}
     ref.home_currency = (currency_prefs.get("HomeCurrency") or {}).get("value")
@@ -78,7 +87,6 @@ def read_quickbooks(hook: Any) -> LedgerReference:
     ref.currencies = sorted({c for c in enabled if c})
     info = hook.query("SELECT * FROM CompanyInfo").get("CompanyInfo") or [{}]
     ref.organisation = info[0].get("CompanyName")
-    return ref
 
 
 def problems(pair: PairConfig, xero: LedgerReference, qb: LedgerReference) -> list[str]:
@@ -115,15 +123,31 @@ def problems(pair: PairConfig, xero: LedgerReference, qb: LedgerReference) -> li
     return found
 
 
-def check_pair(pair: PairConfig, xero_hook: Any, qb_hook: Any, run: RunInfo, db_url: str | None = None
-               ) -> dict[str, Any]:
-    xero, qb = read_xero(xero_hook), read_quickbooks(qb_hook)
+def save_facts(pair: PairConfig, refs: dict[str, LedgerReference], run: RunInfo, db_url: str | None = None) -> None:
     with db.connect(db_url) as conn:
-        for ledger, ref in (("xero", xero), ("quickbooks", qb)):
+        for ledger, ref in refs.items():
             conn.execute(db.sql("reference/save_facts"), {
                 "pair": pair.name, "ledger": ledger, "home_currency": ref.home_currency,
                 "currencies": ref.currencies, "organisation": ref.organisation, "run_id": run.run_id})
         conn.commit()
+
+
+def ensure_facts(pair: PairConfig, hooks: dict[str, Any], run: RunInfo, db_url: str | None = None) -> None:
+    """Record each organisation's currencies when no nightly check did yet (an entity run on its own)."""
+    with db.connect(db_url) as conn:
+        known = facts(conn, pair.name)
+    if set(known) >= {"xero", "quickbooks"}:
+        return
+    xero, qb = LedgerReference(), LedgerReference()
+    _xero_facts(hooks["xero"], xero)
+    _quickbooks_facts(hooks["quickbooks"], qb)
+    save_facts(pair, {"xero": xero, "quickbooks": qb}, run, db_url)
+
+
+def check_pair(pair: PairConfig, xero_hook: Any, qb_hook: Any, run: RunInfo, db_url: str | None = None
+               ) -> dict[str, Any]:
+    xero, qb = read_xero(xero_hook), read_quickbooks(qb_hook)
+    save_facts(pair, {"xero": xero, "quickbooks": qb}, run, db_url)
     found = problems(pair, xero, qb)
     summary = {"pair": pair.name, "xero_home": xero.home_currency, "quickbooks_home": qb.home_currency,
                "xero_currencies": xero.currencies, "quickbooks_currencies": qb.currencies, "problems": len(found)}

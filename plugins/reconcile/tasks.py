@@ -98,7 +98,12 @@ def match(entity: str, pair: str, run: RunInfo) -> dict[str, int]:
 
 
 def plan(entity: str, pair: str, run: RunInfo) -> dict[str, Any]:
-    return deltas.plan(get(entity), pair_config(pair), run).counts()
+    cfg = pair_config(pair)
+    if get(entity).references_currency:
+        from reconcile.reference import ensure_facts  # noqa: PLC0415
+
+        ensure_facts(cfg, {ledger: hook_for(cfg, ledger) for ledger in ("xero", "quickbooks")}, run)
+    return deltas.plan(get(entity), cfg, run).counts()
 
 
 def write(entity: str, pair: str, ledger: str, run: RunInfo) -> dict[str, Any]:

@@ -1,15 +1,16 @@
 -- Payments kept by hand on both sides: on documents already linked, the same amount, and the same date (a day
 -- or two apart is still plausible: one ledger may have recorded the bank date). Overpayments: for a contact
--- already linked, the same amount and date.
+-- already linked, the same amount and date. A payment deleted on one side is matched too, so that its partner is
+-- deleted rather than copied back.
 WITH x AS (
     SELECT s.* FROM {xero_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted AND s.kind IN ('payment', 'overpayment')
+    WHERE s.pair = %(pair)s AND s.kind IN ('payment', 'overpayment')
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
                       WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
 ),
 q AS (
     SELECT s.* FROM {qb_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
+    WHERE s.pair = %(pair)s
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
                       WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.quickbooks_id = s.ledger_id)
 ),

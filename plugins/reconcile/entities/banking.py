@@ -121,8 +121,9 @@ class BankTransactions:
             "LineAmountTypes": AMOUNTS_TO_XERO.get(row.get("amounts_are") or "exclusive", "Exclusive"),
             "LineItems": items,
         }
-        if contact:
-            payload["Contact"] = {"ContactID": contact}
+        # Xero needs a payee on money spent or received; an expense QuickBooks kept without one gets the mapping's
+        # sundry contact (Xero creates a contact named in a document when it does not know it)
+        payload["Contact"] = {"ContactID": contact} if contact else {"Name": ctx.mappings.sundry_contact}
         if row.get("currency"):
             payload["CurrencyCode"] = row["currency"]
         return payload

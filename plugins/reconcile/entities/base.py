@@ -85,6 +85,9 @@ class Side:
     deleted_since: Callable[[Any, Any], list[str]] | None = None
     # which of this ledger's unlinked records are copied to the other (overrides the entity's ``creatable``)
     creatable: Callable[[dict], bool] | None = None
+    # (this ledger's staged row) -> why the ledger will not let it be edited now, or None (Xero: a document with
+    # payments or credit allocated)
+    locked: Callable[[dict], str | None] | None = None
 
 
 @dataclass(frozen=True)

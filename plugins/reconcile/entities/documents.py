@@ -15,7 +15,8 @@ from typing import Any
 
 from reconcile.config import Mappings, UnmappedCode
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
-from reconcile.normalise import clean_text, decimal, money, norm_number
+from reconcile.normalise import (clean_text, decimal, money, norm_number, rate_from_quickbooks,
+                                 rate_to_quickbooks)
 from xero.dates import parse_ms_date
 
 COLUMNS = ("kind", "number", "norm_number", "contact_id", "date", "due_date", "currency", "currency_rate",
@@ -349,7 +350,7 @@ class Documents:
             "kind": k.xero_types[0], "number": clean_text(raw.get("DocNumber")),
             "contact_id": (raw.get(k.qb_contact_ref) or {}).get("value"),
             "date": date, "due_date": due, "currency": (raw.get("CurrencyRef") or {}).get("value"),
-            "currency_rate": decimal(raw.get("ExchangeRate")),
+            "currency_rate": rate_from_quickbooks(raw.get("ExchangeRate")),
             "amounts_are": AMOUNTS_FROM_QB.get(raw.get("GlobalTaxCalculation") or "TaxExcluded", "exclusive"),
             "subtotal": sum((Decimal(ln["line_amount"] or "0") for ln in lines), Decimal("0")),
             "total_tax": tax if tax is not None else Decimal("0"), "total": total,
@@ -387,7 +388,7 @@ class Documents:
         if row.get("currency"):
             payload["CurrencyRef"] = {"value": row["currency"]}
             if row["currency"] != ctx.home_currency("quickbooks") and row.get("currency_rate"):
-                payload["ExchangeRate"] = str(row["currency_rate"])
+                payload["ExchangeRate"] = rate_to_quickbooks(row["currency_rate"])
         return payload
 
     def _qb_line_payload(self, ln: dict, ctx: WriteContext) -> dict:
@@ -463,7 +464,7 @@ class Documents:
             depends_on=(k.contact_entity,),
             xero=Side("xero", k.xero_resource, self.xero_read, self.xero_normalise, self.xero_create,
                       self.xero_update, self.xero_void, label=label, include=self.xero_include,
-                      find_existing=self.xero_find),
+                      find_existing=self.xero_find, locked=xero_locked),
             # QuickBooks voids invoices; bills and credits can only be deleted
             quickbooks=Side("quickbooks", k.qb_resource, self.qb_read, self.qb_normalise, self.qb_create,
                             self.qb_update, self.qb_void, label=label, find_existing=self.qb_find,
@@ -478,6 +479,13 @@ class Documents:
             references_currency=True,
             matcher="documents",
         )
+
+
+def xero_locked(row: dict) -> str | None:
+    """Xero does not edit a document that has payments or credit allocated to it."""
+    if row.get("status") not in ("voided", "deleted") and (row.get("amount_paid") or 0) > 0:
+        return f"it has {row['amount_paid']} paid or credited against it (remove the payment first)"
+    return None
 
 
 def document_spec(kind: DocumentKind) -> EntitySpec:

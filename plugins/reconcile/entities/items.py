@@ -160,8 +160,10 @@ SPEC = EntitySpec(
     compare=COMPARE,
     xero=Side("xero", "Items", xero_read, xero_normalise, xero_create, xero_update, label=_label,
               find_existing=xero_find),
+    # a QuickBooks item without a SKU (like its built-in "Hours") has no code for Xero: it is not copied
     quickbooks=Side("quickbooks", "Item", qb_read, qb_normalise, qb_create, qb_update, label=_label,
-                    find_existing=qb_find, include=lambda r: not r.get("account_item")),
+                    find_existing=qb_find, include=lambda r: not r.get("account_item"),
+                    creatable=lambda r: bool(r.get("active") and r.get("code"))),
     creatable=lambda row: bool(row.get("active")),
     doc="Xero items <-> QuickBooks items, both ways (matched by code or name).",
     matcher="items",

@@ -20,7 +20,7 @@ from typing import Any
 
 from reconcile.config import Mappings, UnmappedCode
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
-from reconcile.normalise import clean_text, decimal, money
+from reconcile.normalise import clean_text, decimal, money, rate_from_quickbooks, rate_to_quickbooks
 from xero.dates import parse_ms_date
 
 COLUMNS = ("kind", "document_id", "contact_id", "group_id", "date", "amount", "currency", "currency_rate",
@@ -184,7 +184,7 @@ class Payments:
             record_id, raw.get("SyncToken"), updated, kind="payment" if part["document"] else "overpayment",
             document_id=part["document"], contact_id=(raw.get(self.kind.qb_contact_ref) or {}).get("value"),
             group_id=payment_id, date=date, amount=_q2(decimal(part["amount"])),
-            currency=(raw.get("CurrencyRef") or {}).get("value"), currency_rate=decimal(raw.get("ExchangeRate")),
+            currency=(raw.get("CurrencyRef") or {}).get("value"), currency_rate=rate_from_quickbooks(raw.get("ExchangeRate")),
             bank_account=bank, reference=clean_text(raw.get("PaymentRefNum") or raw.get("DocNumber")),
             status="deleted" if raw.get("status") == "Deleted" else "authorised")
 
@@ -207,7 +207,7 @@ class Payments:
         if row.get("currency"):
             payload["CurrencyRef"] = {"value": row["currency"]}
             if row["currency"] != ctx.home_currency("quickbooks") and row.get("currency_rate"):
-                payload["ExchangeRate"] = str(row["currency_rate"])
+                payload["ExchangeRate"] = rate_to_quickbooks(row["currency_rate"])
         if row["kind"] == "payment":
             document = ctx.resolve(k.document_entity, "xero", row["document_id"])
             if document is None:
