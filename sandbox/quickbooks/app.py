@@ -1,11 +1,14 @@
 """``python -m sandbox quickbooks``: a local QuickBooks Online Accounting API v3 (fact sheet:
 ../shared/reference/quickbooks-api.md; entity shapes: Intuit's XSDs). ``build`` makes the app and the start-up line.
 
-Layout: ``routes`` (OAuth + ``/v3/company/{realmId}``: query, cdc, batch, entities), ``gate`` (auth, throttling,
-latency, faults, ``requestid`` replay, call log), ``operations`` (what each call does), ``entities`` (one
-declaration per entity) with ``names`` / ``transactions`` (their behaviour), ``query`` (the query language),
-``schema`` (requests read against the XSD index), ``store`` (the books), ``seed`` (reference data and generated
-books), ``runtime`` (making and saving it all), ``webhooks`` and ``controls`` (``/_sandbox/...`` for tests).
+Layout: ``routes`` (OAuth + ``/v3/company/{realmId}``: query, cdc, batch, upload/download, entities; the temporary
+file links), ``gate`` (auth, throttling, latency, faults, ``requestid`` replay, call log), ``operations`` (what each
+call does), ``entities`` (one declaration per entity) with their behaviour: ``names`` (Customer, Vendor), ``lists``
+(Item, Account, Term, Class, Department, CompanyCurrency), ``transactions`` (Invoice, Bill, CreditMemo,
+VendorCredit), ``payments`` (Payment, BillPayment), ``banking`` (Purchase, Deposit), ``journals`` (JournalEntry),
+``attachments`` (Attachable) and ``lines`` / ``refs`` (what transactions share), ``query`` (the query language),
+``schema`` (requests read against the XSD index), ``store`` (the books), ``seed`` / ``seed_more`` (reference data
+and generated books), ``runtime`` (making and saving it all), ``webhooks`` and ``controls`` (``/_sandbox/...``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from sandbox.options import SandboxOptions
 from sandbox.quickbooks import errors, runtime
 from sandbox.quickbooks.controls import controls_router
 from sandbox.quickbooks.gate import Gate
-from sandbox.quickbooks.routes import api_router, fault_response, oauth_router
+from sandbox.quickbooks.routes import api_router, fault_response, files_router, oauth_router
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ def build(opts: SandboxOptions) -> tuple[Any, dict[str, Any]]:
 
     app.include_router(oauth_router(box))
     app.include_router(controls_router(box))
+    app.include_router(files_router(box))
     app.include_router(api_router(box))
     app.state.sandbox = box
 

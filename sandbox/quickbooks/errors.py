@@ -73,15 +73,32 @@ def stale(entity: str) -> QBError:
                    "ledgerbridge sandbox finished before you did, so your work was not saved.", element="")
 
 
-def duplicate_name() -> QBError:
+def duplicate_name(noun: str = "customer, vendor or employee") -> QBError:
     return QBError("6240", "Duplicate Name Exists Error",
-                   "The name supplied already exists. : Another customer, vendor or employee is already using "
+                   f"The name supplied already exists. : Another {noun} is already using "
                    "this name. Please use a different name.", element="")
 
 
 def business(detail: str, element: str = "") -> QBError:
     return QBError("6000", "A business validation error has occurred while processing your request",
                    f"Business Validation Error: {detail}", element=element)
+
+
+def cannot_link(element: str, detail: str) -> QBError:
+    """620: a LinkedTxn the transaction cannot take (wording unconfirmed; fact sheet §3 lists only the code)."""
+    return QBError("620", "Transaction can't be linked", f"TxnID Cannot Be Linked : {detail}", element=element)
+
+
+def deposited() -> QBError:
+    return QBError("6540", "Deposited Transaction cannot be changed",
+                   "This transaction has been deposited. If you want to change or delete it, you must edit the "
+                   "deposit it appears on and remove it first.", element="")
+
+
+def account_type_missing() -> QBError:
+    return QBError("6010", "Invalid account type",
+                   "Invalid account type: You need to select a different type for this account. "
+                   "Supply AccountType or AccountSubType.", element="AccountType")
 
 
 def amount_mismatch(element: str, supplied: Any) -> QBError:

@@ -1,5 +1,5 @@
 """Customer and Vendor behaviour: the naming rule, defaults QuickBooks fills in, and balances derived from the
-open transactions (so an invoice never bumps its customer's SyncToken)."""
+open transactions and unused credits (so an invoice or a payment never bumps its customer's SyncToken)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _common(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
         raise errors.business("The name cannot contain a colon (:).", "DisplayName")
     data.setdefault("Active", True)
     data.setdefault("PrintOnCheckName", data.get("CompanyName") or data["DisplayName"])
-    data["CurrencyRef"] = refs.currency(data.get("CurrencyRef"), ctx.home_currency)
+    data["CurrencyRef"] = refs.enabled_currency(ctx, data.get("CurrencyRef"), ctx.home_currency)
     refs.resolve(ctx, data.get("DefaultTaxCodeRef"), "TaxCode", "DefaultTaxCodeRef")
     return data
 
@@ -59,22 +59,47 @@ def prepare_vendor(ctx: Ctx, data: dict[str, Any], old: Record | None) -> dict[s
     return data
 
 
-def _open_balances(books: Books, entity: str, party_ref: str) -> dict[str, Decimal]:
+def _open_balances(books: Books, party_ref: str, owed: str, credits: tuple[str, ...]) -> dict[str, Decimal]:
+    """Per party: the open balances of what it owes (invoices / bills) less its unused credits (credit memos /
+    vendor credits and money paid but not applied), as QuickBooks' customer and vendor Balance show it."""
     def compute() -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
-        for record in books.all(entity):
+
+        def add(record: Record, amount: Decimal) -> None:
             party = (record.data.get(party_ref) or {}).get("value")
             if party is not None:
-                totals[party] = totals.get(party, Decimal("0")) + Decimal(record.data.get("Balance", 0))
+                totals[party] = totals.get(party, Decimal("0")) + amount
+
+        for record in books.all(owed):
+            add(record, Decimal(record.data.get("Balance", 0)))
+        for entity in credits:
+            for record in books.all(entity):
+                add(record, -unused_credit(entity, record.data))
         return totals
 
-    return books.cached(f"balances:{entity}", compute)
+    return books.cached(f"balances:{owed}", compute)
 
 
-def customer_balance(books: Books, record: Record) -> dict[str, Any]:
-    balance = _open_balances(books, "Invoice", "CustomerRef").get(record.id, Decimal("0"))
+def unused_credit(entity: str, data: dict[str, Any]) -> Decimal:
+    """What a credit document or a payment still holds for its customer / vendor."""
+    if entity == "Payment":
+        return Decimal(data.get("UnappliedAmt", 0))
+    if entity == "BillPayment":
+        applied = Decimal("0")
+        for line in data.get("Line") or []:
+            for link in line.get("LinkedTxn") or []:
+                sign = -1 if link.get("TxnType") == "VendorCredit" else 1
+                applied += sign * Decimal(line.get("Amount", 0))
+        return Decimal(data.get("TotalAmt", 0)) - applied
+    return Decimal(data.get("Balance", 0))
+
+
+def customer_balance(ctx: Ctx, record: Record) -> dict[str, Any]:
+    balance = _open_balances(ctx.books, "CustomerRef", "Invoice", ("CreditMemo", "Payment")).get(
+        record.id, Decimal("0"))
     return {"Balance": balance, "BalanceWithJobs": balance}
 
 
-def vendor_balance(books: Books, record: Record) -> dict[str, Any]:
-    return {"Balance": _open_balances(books, "Bill", "VendorRef").get(record.id, Decimal("0"))}
+def vendor_balance(ctx: Ctx, record: Record) -> dict[str, Any]:
+    return {"Balance": _open_balances(ctx.books, "VendorRef", "Bill", ("VendorCredit", "BillPayment")).get(
+        record.id, Decimal("0"))}

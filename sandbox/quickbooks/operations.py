@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sandbox.common.clock import Clock
-from sandbox.quickbooks import errors, query, schema
+from sandbox.quickbooks import attachments, errors, query, schema
 from sandbox.quickbooks.entities import ENTITIES, EntityDef, Kind, lookup
 from sandbox.quickbooks.store import Books, Record, deleted_stub, render
 from sandbox.quickbooks.timefmt import parse_instant
@@ -32,9 +33,19 @@ class Company:
     books: Books
     clock: Clock
     home_currency: str = "GBP"
+    base_url: str = ""  # where clients reach this sandbox (set from each API request): download links use it
+    file_secret: bytes = field(default_factory=lambda: secrets.token_bytes(16))  # signs temporary download links
 
     def definition(self, name: str) -> EntityDef:
         return ENTITIES[name]
+
+    def enabled_currencies(self) -> set[str]:
+        """The home currency and the active CompanyCurrency codes (multicurrency is on in these books)."""
+        def compute() -> set[str]:
+            return {self.home_currency} | {str(r.data.get("Code")) for r in self.books.all("CompanyCurrency")
+                                           if r.data.get("Active", True)}
+
+        return set(self.books.cached("currencies", compute))
 
     def today(self) -> dt.date:
         return self.clock.now().astimezone(LONDON).date()
@@ -52,7 +63,7 @@ class Company:
         return definition
 
     def render(self, definition: EntityDef, record: Record) -> dict[str, Any]:
-        return render(definition, record, self.books)
+        return render(definition, record, self)
 
     def _existing(self, definition: EntityDef, body: dict[str, Any]) -> Record:
         record_id = body.get("Id")
@@ -80,7 +91,7 @@ class Company:
                     continue
                 name = " ".join(str(record.data.get(other.unique_field or "", "")).split()).casefold()
                 if name == wanted:
-                    raise errors.duplicate_name()
+                    raise errors.duplicate_name(definition.unique_noun)
 
     @staticmethod
     def _body(body: Any, definition: EntityDef) -> dict[str, Any]:
@@ -127,16 +138,25 @@ class Company:
             return self.delete(definition, body)
         return self.void(definition, body)
 
-    def create(self, definition: EntityDef, body: dict[str, Any]) -> dict[str, Any]:
+    def create(self, definition: EntityDef, body: dict[str, Any],
+               internal: dict[str, Any] | None = None) -> dict[str, Any]:
         data = self._writable(definition, body)
         if definition.prepare is not None:
             data = definition.prepare(self, data, None)
         self._unique(definition, data, None)
-        record = self.books.insert(definition, data)
+        record = self.books.insert(definition, data, internal=internal)
+        if definition.effects is not None:
+            definition.effects(self, record, None, record.data)
         return {definition.name: self.render(definition, record)}
+
+    def _guard(self, definition: EntityDef, record: Record, operation: str) -> None:
+        if definition.guard is not None:
+            definition.guard(self, record, operation)
 
     def update(self, definition: EntityDef, body: dict[str, Any]) -> dict[str, Any]:
         record = self._existing(definition, body)
+        self._guard(definition, record, "update")
+        before = copy.deepcopy(record.data)
         incoming = self._writable(definition, body)
         sparse = body.get("sparse") in (True, "true", "True")
         if sparse:
@@ -152,18 +172,30 @@ class Company:
             data = definition.prepare(self, data, record)
         self._unique(definition, data, record.id)
         self.books.replace(record, data)
+        if definition.effects is not None:
+            definition.effects(self, record, before, record.data)
         return {definition.name: self.render(definition, record)}
 
     def delete(self, definition: EntityDef, body: dict[str, Any]) -> dict[str, Any]:
         record = self._existing(definition, body)
-        self.books.delete(record)
+        self._guard(definition, record, "delete")
+        self._remove(definition, record)
         return {definition.name: {"status": "Deleted", "domain": "QBO", "Id": record.id}}
+
+    def _remove(self, definition: EntityDef, record: Record) -> None:
+        self.books.delete(record)
+        if definition.effects is not None:
+            definition.effects(self, record, record.data, None)
 
     def void(self, definition: EntityDef, body: dict[str, Any]) -> dict[str, Any]:
         record = self._existing(definition, body)
+        self._guard(definition, record, "void")
+        before = copy.deepcopy(record.data)
         assert definition.void is not None
         data = definition.void(self, record)
         self.books.replace(record, data, operation="Void")
+        if definition.effects is not None:
+            definition.effects(self, record, before, record.data)
         return {definition.name: self.render(definition, record)}
 
     def hard_delete(self, entity: str, record_id: str) -> bool:
@@ -174,8 +206,44 @@ class Company:
         record = self.books.get(definition.name, record_id)
         if record is None:
             return False
-        self.books.delete(record)
+        # the UI warns and then unlinks the payments of a document it deletes ("ui-delete")
+        self._guard(definition, record, "ui-delete")
+        self._remove(definition, record)
         return True
+
+    # --- files ---------------------------------------------------------------------------------------------------
+    def upload(self, content_type: str | None, body: bytes) -> dict[str, Any]:
+        """POST /upload: one Attachable per file; a file that fails gets a Fault in its place (all failing: the
+        first Fault answers the call)."""
+        definition = ENTITIES["Attachable"]
+        results: list[dict[str, Any]] = []
+        faults: list[errors.QBError] = []
+        for metadata, content in attachments.parse_upload(content_type, body):
+            try:
+                if not metadata.get("FileName"):
+                    raise errors.required("FileName")
+                results.append(self.create(definition, metadata, internal=attachments.stored(content)))
+            except errors.QBError as exc:
+                faults.append(exc)
+                results.append({"Fault": exc.fault()})
+        if faults and len(faults) == len(results):
+            raise faults[0]
+        return {"AttachableResponse": results}
+
+    def download_link(self, record_id: str) -> str:
+        record = self.books.get("Attachable", record_id)
+        if record is None or "content" not in record.internal:
+            raise errors.not_found("Attachable", record_id)
+        return attachments.temporary_link(self, record)
+
+    def file(self, record_id: str, expires: str, signature: str) -> tuple[bytes, str] | None:
+        """The bytes behind a temporary link, or None when the link is wrong or has expired."""
+        record = self.books.get("Attachable", record_id)
+        if record is None or "content" not in record.internal:
+            return None
+        if not attachments.check_link(self, record_id, expires, signature):
+            return None
+        return attachments.content_of(record), str(record.data.get("ContentType") or "application/octet-stream")
 
     # --- reads in bulk ------------------------------------------------------------------------------------------
     def query(self, text: str) -> dict[str, Any]:
@@ -184,7 +252,7 @@ class Company:
         if definition is None:
             raise errors.query_validation(f"Invalid entity name: {parsed.entity}")
         compiled = query.compile_query(parsed, schema.entity_type(definition.name), definition.name,
-                                       definition.name_list)
+                                       definition.active_filter)
         rows = [self.render(definition, r) for r in self.books.all(definition.name)]
         return {"QueryResponse": query.run(compiled, rows)}
 

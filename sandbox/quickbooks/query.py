@@ -252,18 +252,25 @@ def _typed(kind: str, raw: Any, prop: str) -> Any:
     return str(raw).casefold() if not isinstance(raw, bool) else str(raw).lower()
 
 
+def _values_at(value: Any, path: list[str]) -> list[Any]:
+    """The values at a path; a repeated element on the way (``AttachableRef``) gives one per occurrence."""
+    if isinstance(value, list):
+        return [found for item in value for found in _values_at(item, path)]
+    if not path:
+        if isinstance(value, dict):
+            for key in ("value", "Address", "FreeFormNumber", "URI"):
+                if key in value:
+                    return [value[key]]
+            return []
+        return [] if value is None else [value]
+    if not isinstance(value, dict):
+        return []
+    return _values_at(value.get(path[0]), path[1:])
+
+
 def _value_at(row: dict[str, Any], path: list[str]) -> Any:
-    value: Any = row
-    for part in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    if isinstance(value, dict):
-        for key in ("value", "Address", "FreeFormNumber", "URI"):
-            if key in value:
-                return value[key]
-        return None
-    return value
+    found = _values_at(row, path)
+    return found[0] if found else None
 
 
 def _record_value(kind: str, value: Any) -> Any:
@@ -324,16 +331,17 @@ def compile_query(query: Query, type_name: str, entity: str, name_list: bool) ->
             if kind != "string":
                 raise errors.query_validation(f"LIKE is not supported for property {prop}")
             regex = _like(str(cond.values[0]))
-            predicates.append(lambda row, p=path, r=regex: (v := _value_at(row, p)) is not None
-                              and bool(r.match(str(v).casefold())))
+            predicates.append(lambda row, p=path, r=regex: any(
+                v is not None and r.match(str(v).casefold()) for v in _values_at(row, p)))
             continue
         wanted = [_typed(kind, raw, prop) for raw in cond.values]
         if cond.op == "in":
-            predicates.append(lambda row, p=path, k=kind, w=wanted: _record_value(k, _value_at(row, p)) in w)
+            predicates.append(lambda row, p=path, k=kind, w=wanted: any(
+                _record_value(k, v) in w for v in _values_at(row, p)))
         else:
             op = _OPS[cond.op]
-            predicates.append(lambda row, p=path, k=kind, w=wanted[0], o=op: (
-                v := _record_value(k, _value_at(row, p))) is not None and o(v, w))
+            predicates.append(lambda row, p=path, k=kind, w=wanted[0], o=op: any(
+                (rv := _record_value(k, v)) is not None and o(rv, w) for v in _values_at(row, p)))
     if name_list and not filters_active:
         predicates.append(lambda row: row.get("Active", True) is True)
     sort_keys = []

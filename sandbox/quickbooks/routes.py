@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from sandbox.common.oauth import OAuthError
@@ -110,8 +110,13 @@ def oauth_router(box: Sandbox) -> APIRouter:
 
 
 def api_router(box: Sandbox) -> APIRouter:
-    router = APIRouter(prefix="/v3/company/{realm_id}")
     company = box.company
+
+    async def note_base_url(request: Request) -> None:
+        # download links point back at this server, as the client reached it
+        company.base_url = str(request.base_url).rstrip("/")
+
+    router = APIRouter(prefix="/v3/company/{realm_id}", dependencies=[Depends(note_base_url)])
 
     @router.get("/query")
     @router.post("/query")
@@ -141,6 +146,15 @@ def api_router(box: Sandbox) -> APIRouter:
     async def preferences(realm_id: str) -> Response:
         return envelope(box, company.singleton(company.definition("Preferences")))
 
+    @router.post("/upload")
+    async def upload(request: Request, realm_id: str) -> Response:
+        return envelope(box, company.upload(request.headers.get("content-type"), await request.body()))
+
+    @router.get("/download/{record_id}")
+    async def download(realm_id: str, record_id: str) -> Response:
+        """A temporary URL for the file's bytes, as plain text (DCOPY attachable: "Download an Attachment")."""
+        return Response(company.download_link(record_id), media_type="text/plain;charset=UTF-8")
+
     @router.get("/{entity}/{record_id}")
     async def read(entity: str, record_id: str, realm_id: str) -> Response:
         definition = company.entity_for_path(entity)
@@ -158,5 +172,25 @@ def api_router(box: Sandbox) -> APIRouter:
     @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     async def unsupported(rest: str, realm_id: str) -> Response:
         raise errors.unsupported_operation(rest)
+
+    return router
+
+
+def files_router(box: Sandbox) -> APIRouter:
+    """Where a TempDownloadUri leads (Intuit serves these from its file store, signed and short-lived): no bearer
+    token, the signature is the permission."""
+    router = APIRouter()
+
+    @router.get("/attachments/{realm_id}/{record_id}/{file_name}")
+    async def attachment(realm_id: str, record_id: str, file_name: str, Expires: str = "",  # noqa: N803
+                         Signature: str = "") -> Response:  # noqa: N803
+        found = box.company.file(record_id, Expires, Signature) if realm_id == box.realm_id else None
+        if found is None:
+            body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"
+                    "<Message>Request has expired or the signature does not match</Message></Error>")
+            return Response(body, status_code=403, media_type="application/xml")
+        content, content_type = found
+        return Response(content, media_type=content_type,
+                        headers={"content-disposition": f'attachment; filename="{file_name}"'})
 
     return router

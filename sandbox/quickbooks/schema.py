@@ -47,8 +47,9 @@ def field_type(type_name: str, path: list[str]) -> str | None:
             if "simple" in entry and part.lower() == "value":
                 current = entry["simple"]
                 continue
-            if part in entry.get("attrs", {}):
-                current = entry["attrs"][part]
+            attr = _ci_lookup(entry.get("attrs", {}), part)
+            if attr is not None:
+                current = entry["attrs"][attr]
                 continue
             return None
         current = entry["fields"][match][0]
@@ -67,6 +68,11 @@ def canonical_path(type_name: str, path: list[str]) -> list[str] | None:
             if "simple" in entry and part.lower() == "value":
                 out.append("value")
                 current = entry["simple"]
+                continue
+            attr = _ci_lookup(entry.get("attrs", {}), part)  # AttachableRef.EntityRef.Type -> ...type
+            if attr is not None:
+                out.append(attr)
+                current = entry["attrs"][attr]
                 continue
             return None
         out.append(match)

@@ -1,12 +1,14 @@
 """Seeded books as QuickBooks holds them.
 
-Reference data (``sandbox.seed.reference``): accounts, tax codes and rates, items, terms, CompanyInfo and
-Preferences of Harbour & Finch Ltd (GB, GBP, VAT). A :class:`SideBooks` (the QuickBooks side of the generated
-books) becomes Customers / Vendors (``is_customer`` / ``is_supplier``) and Invoices / Bills with the ids it gives.
-Every record goes through the same checks and computations as an API write, so seeded and API-made records look
-alike. A paid or part-paid document has ``Balance`` = ``TotalAmt`` less what was paid; a payment the generator
-gives a QuickBooks id becomes a Payment (sales) or BillPayment (bills) record, linked both ways through
-``LinkedTxn``. Payments are read-only until issue 4.
+Reference data (``sandbox.seed.reference``): accounts (plus QuickBooks' own Undeposited Funds, Inventory Asset and
+a company credit card), tax codes and rates, items, terms, classes for the tracking options, the enabled foreign
+currencies, CompanyInfo and Preferences of Harbour & Finch Ltd (GB, GBP, VAT, multicurrency). A :class:`SideBooks`
+(the QuickBooks side of the generated books) then adds or adjusts its own reference lists (items per side, extra
+tax rates, tracking classes, currencies) and becomes Customers / Vendors (``is_customer`` / ``is_supplier``),
+Invoices / Bills, Payments / BillPayments (``seed_more``: credit notes, overpayments, bank transactions, journals,
+attachments) with the ids it gives. Every record goes through the same checks and computations as an API write, so
+seeded and API-made records look alike. A document's ``Balance`` is ``TotalAmt`` less its live payments and the
+credit notes allocated to it; a payment the generator marks deleted is gone, visible only as a cdc tombstone.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sandbox.quickbooks import schema, transactions
+from sandbox.quickbooks import schema, seed_more, transactions
 from sandbox.quickbooks.entities import ENTITIES, EntityDef
 from sandbox.quickbooks.operations import Company
-from sandbox.quickbooks.store import Tombstone
 from sandbox.seed import reference
-from sandbox.seed.model import HOME_CURRENCY, SeedContact, SeedInvoice, SeedPayment, SideBooks
+from sandbox.seed.model import HOME_CURRENCY, SeedContact, SeedInvoice, SeedPayment, SeedTaxRate, SideBooks
 
 ACCOUNT_TYPES: dict[str, tuple[str, str, str]] = {
     # neutral kind: (AccountType, Classification, AccountSubType)
@@ -34,6 +35,13 @@ ACCOUNT_TYPES: dict[str, tuple[str, str, str]] = {
     "current_liability": ("Other Current Liability", "Liability", "GlobalTaxPayable"),
     "equity": ("Equity", "Equity", "OwnersEquity"),
 }
+# accounts every QuickBooks company of this kind has, which Xero has no counterpart for (no mapping needed):
+# (Id, name, AccountType, Classification, AccountSubType)
+QB_ONLY_ACCOUNTS = [
+    ("4", "Undeposited Funds", "Other Current Asset", "Asset", "UndepositedFunds"),
+    ("39", "Inventory Asset", "Other Current Asset", "Asset", "Inventory"),
+    ("40", "Business Credit Card", "Credit Card", "Liability", "CreditCard"),
+]
 # QuickBooks UK names its VAT codes like this
 TAX_CODE_NAMES = {"2": ("20.0% S", "Standard rated"), "4": ("5.0% R", "Reduced rate"), "6": ("0.0% Z", "Zero rated"),
                   "8": ("Exempt", "Exempt"), "10": ("No VAT", "No VAT")}
@@ -55,17 +63,20 @@ def _ref(value: str, name: str | None = None) -> dict[str, str]:
     return {"value": value, **({"name": name} if name else {})}
 
 
-def reference_data(company: Company) -> None:
-    for acc in reference.ACCOUNTS:
-        account_type, classification, sub_type = ACCOUNT_TYPES[acc.kind]
-        _put(company, "Account", acc.qb_id, {
-            "Name": acc.name, "SubAccount": False, "FullyQualifiedName": acc.name, "Active": True,
-            "Classification": classification, "AccountType": account_type, "AccountSubType": sub_type,
-            "CurrentBalance": 0, "CurrentBalanceWithSubAccounts": 0, "CurrencyRef": _ref(acc.currency)})
+def account_record(company: Company, acc: Any) -> None:
+    account_type, classification, sub_type = ACCOUNT_TYPES[acc.kind]
+    _put(company, "Account", acc.qb_id, {
+        "Name": acc.name, "SubAccount": False, "FullyQualifiedName": acc.name, "Active": True,
+        "Classification": classification, "AccountType": account_type, "AccountSubType": sub_type,
+        "CurrentBalance": 0, "CurrentBalanceWithSubAccounts": 0, "CurrencyRef": _ref(acc.currency)})
+
+
+def tax_codes(company: Company, rates: list[SeedTaxRate]) -> None:
+    """TaxRates and the TaxCodes grouping them (a code has a sales and/or a purchase rate)."""
     rate_names: dict[str, str] = {}
-    for tax in reference.TAX_RATES:
+    for tax in rates:
         for side, rate_id in (("Sales", tax.qb_sales_rate_id), ("Purchases", tax.qb_purchase_rate_id)):
-            if rate_id is None:
+            if rate_id is None or company.books.get("TaxRate", rate_id) is not None:
                 continue
             name = tax.name if tax.applies_to != "both" else f"{tax.name} ({side})"
             rate_names[rate_id] = name
@@ -75,17 +86,46 @@ def reference_data(company: Company) -> None:
                 "DisplayType": "ReadOnly",
                 "EffectiveTaxRate": [{"RateValue": tax.rate, "EffectiveDate": "2011-04-01T00:00:00-07:00"}]})
     codes: dict[str, dict[str, Any]] = {}
-    for tax in reference.TAX_RATES:
+    for tax in rates:
+        if company.books.get("TaxCode", tax.qb_tax_code_id) is not None:
+            continue
         name, description = TAX_CODE_NAMES.get(tax.qb_tax_code_id, (tax.name, tax.name))
         code = codes.setdefault(tax.qb_tax_code_id, {"Name": name, "Description": description, "Active": True,
                                                      "Hidden": False, "Taxable": tax.rate > 0, "TaxGroup": True})
         for key, rate_id in (("SalesTaxRateList", tax.qb_sales_rate_id),
                              ("PurchaseTaxRateList", tax.qb_purchase_rate_id)):
             if rate_id is not None:
-                code[key] = {"TaxRateDetail": [{"TaxRateRef": _ref(rate_id, rate_names[rate_id]),
+                code[key] = {"TaxRateDetail": [{"TaxRateRef": _ref(rate_id, rate_names.get(rate_id)),
                                                 "TaxTypeApplicable": "TaxOnAmount", "TaxOrder": 0}]}
     for code_id, data in codes.items():
         _put(company, "TaxCode", code_id, data)
+
+
+def item_data(item: Any) -> dict[str, Any]:
+    income = reference.account(item.sales_account_code)
+    code = reference.tax_rate(item.tax_type).qb_tax_code_id
+    data: dict[str, Any] = {
+        "Name": item.name, "Sku": item.code, "Description": item.description, "Active": True,
+        "FullyQualifiedName": item.name, "Taxable": True, "UnitPrice": item.unit_price,
+        "Type": "NonInventory" if item.purchase_account_code else "Service",
+        "IncomeAccountRef": _ref(income.qb_id, income.name), "TrackQtyOnHand": False,
+        "SalesTaxCodeRef": _ref(code, TAX_CODE_NAMES.get(code, (None,))[0])}
+    if item.purchase_account_code:
+        expense = reference.account(item.purchase_account_code)
+        data["ExpenseAccountRef"] = _ref(expense.qb_id, expense.name)
+        data["PurchaseTaxCodeRef"] = _ref("2", TAX_CODE_NAMES["2"][0])
+    return data
+
+
+def reference_data(company: Company) -> None:
+    for acc in reference.ACCOUNTS:
+        account_record(company, acc)
+    for acc_id, name, account_type, classification, sub_type in QB_ONLY_ACCOUNTS:
+        _put(company, "Account", acc_id, {
+            "Name": name, "SubAccount": False, "FullyQualifiedName": name, "Active": True,
+            "Classification": classification, "AccountType": account_type, "AccountSubType": sub_type,
+            "CurrentBalance": 0, "CurrentBalanceWithSubAccounts": 0, "CurrencyRef": _ref(HOME_CURRENCY)})
+    tax_codes(company, reference.TAX_RATES)
     sales = reference.account("200")
     for item_id, name in BUILTIN_ITEMS:
         _put(company, "Item", item_id, {
@@ -99,22 +139,16 @@ def reference_data(company: Company) -> None:
             "Type": "Service", "IncomeAccountRef": _ref(income.qb_id, income.name), "TrackQtyOnHand": False,
             "SalesTaxCodeRef": _ref("2", TAX_CODE_NAMES["2"][0])})
     for item in reference.ITEMS:
-        income = reference.account(item.sales_account_code)
-        code = reference.tax_rate(item.tax_type).qb_tax_code_id
-        data: dict[str, Any] = {
-            "Name": item.name, "Sku": item.code, "Description": item.description, "Active": True,
-            "FullyQualifiedName": item.name, "Taxable": True, "UnitPrice": item.unit_price,
-            "Type": "NonInventory" if item.purchase_account_code else "Service",
-            "IncomeAccountRef": _ref(income.qb_id, income.name), "TrackQtyOnHand": False,
-            "SalesTaxCodeRef": _ref(code, TAX_CODE_NAMES.get(code, (None,))[0])}
-        if item.purchase_account_code:
-            expense = reference.account(item.purchase_account_code)
-            data["ExpenseAccountRef"] = _ref(expense.qb_id, expense.name)
-            data["PurchaseTaxCodeRef"] = _ref("2", TAX_CODE_NAMES["2"][0])
-        _put(company, "Item", item.qb_id, data)
+        if item.qb_id:
+            _put(company, "Item", item.qb_id, item_data(item))
     for term_id, name, days in TERMS:
         _put(company, "Term", term_id, {"Name": name, "Active": True, "Type": "STANDARD", "DueDays": days,
                                         "DiscountPercent": 0, "DiscountDays": 0})
+    # the studio's one location (QuickBooks "Department"), so location tracking has something to refer to
+    _put(company, "Department", "1", {"Name": "Bristol studio", "SubDepartment": False,
+                                      "FullyQualifiedName": "Bristol studio", "Active": True})
+    seed_more.tracking_classes(company, reference.TRACKING, SEED_EPOCH)
+    seed_more.currencies(company, reference.QUICKBOOKS_CURRENCIES, SEED_EPOCH)
     _put(company, "CompanyInfo", "1", {
         "CompanyName": reference.ORGANISATION_NAME, "LegalName": reference.ORGANISATION_NAME,
         "CompanyAddr": {"Id": "1", "Line1": "14 Quay Street", "City": "Bristol", "Country": "GB",
@@ -129,9 +163,10 @@ def reference_data(company: Company) -> None:
                       {"Name": "IsQbdtMigrated", "Value": "false"}]})
     net30 = _ref(DEFAULT_TERM, "Net 30")
     _put(company, "Preferences", "1", {
-        "AccountingInfoPrefs": {"UseAccountNumbers": False, "TrackDepartments": False, "ClassTrackingPerTxn": False,
-                                "ClassTrackingPerTxnLine": False, "FirstMonthOfFiscalYear": "April",
-                                "TaxYearMonth": "April", "CustomerTerminology": "Customers"},
+        "AccountingInfoPrefs": {"UseAccountNumbers": False, "TrackDepartments": True, "ClassTrackingPerTxn": False,
+                                "ClassTrackingPerTxnLine": True, "FirstMonthOfFiscalYear": "April",
+                                "TaxYearMonth": "April", "CustomerTerminology": "Customers",
+                                "DepartmentTerminology": "Location"},
         "SalesFormsPrefs": {"CustomTxnNumbers": False, "AllowDeposit": False, "AllowDiscount": False,
                             "AllowEstimates": True, "AllowServiceDate": False, "AllowShipping": False,
                             "DefaultTerms": net30, "AutoApplyCredit": True},
@@ -143,6 +178,10 @@ def reference_data(company: Company) -> None:
 
 def _epoch(moment: dt.datetime | None, fallback: float) -> float:
     return float(int(moment.timestamp())) if moment is not None else fallback
+
+
+def noon(day: dt.date) -> float:
+    return float(int(dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.timezone.utc).timestamp()))
 
 
 def _term_for(company: Company, days: int | None) -> dict[str, str] | None:
@@ -176,36 +215,28 @@ def contact_data(company: Company, contact: SeedContact, vendor: bool) -> dict[s
     return data
 
 
-def document_data(invoice: SeedInvoice, party_id: str) -> dict[str, Any]:
+def document_data(ctx: seed_more.Loader, invoice: SeedInvoice, party_id: str) -> dict[str, Any]:
     sales = invoice.kind == "sales"
-    lines, nets, taxes = [], {}, {}
+    lines = []
     for line in invoice.lines:
-        tax = reference.tax_rate(line.tax_type)
-        code = {"value": tax.qb_tax_code_id}
+        code = {"value": ctx.tax(line.tax_type).qb_tax_code_id}
         base = {"Description": line.description, "Amount": line.line_amount}
+        tracking = ctx.class_ref(line.tracking)
         if sales or line.item_code:
-            item = reference.item(line.item_code) if line.item_code else None
-            detail = {"ItemRef": _ref(item.qb_id) if item else _ref("1"), "Qty": line.quantity,
-                      "UnitPrice": line.unit_amount, "TaxCodeRef": code}
+            detail = {"ItemRef": _ref(ctx.item_id(line.item_code, line.account_code)), "Qty": line.quantity,
+                      "UnitPrice": line.unit_amount, "TaxCodeRef": code, **tracking}
             kind = "SalesItemLineDetail" if sales else "ItemBasedExpenseLineDetail"
         else:
-            detail = {"AccountRef": _ref(reference.account(line.account_code).qb_id), "TaxCodeRef": code}
+            detail = {"AccountRef": _ref(ctx.account_id(line.account_code)), "TaxCodeRef": code, **tracking}
             kind = "AccountBasedExpenseLineDetail"
         lines.append({**base, "DetailType": kind, kind: detail})
-        rate_id = tax.qb_sales_rate_id if sales else tax.qb_purchase_rate_id
-        if rate_id is None:
-            rate_id = tax.qb_sales_rate_id or tax.qb_purchase_rate_id
-        nets[rate_id] = nets.get(rate_id, Decimal("0")) + line.line_amount
-        taxes[rate_id] = taxes.get(rate_id, Decimal("0")) + line.tax_amount
-    # the VAT as this ledger holds it (it may differ by a penny from the other side): an override per rate
-    tax_lines = [{"Amount": taxes[r], "DetailType": "TaxLineDetail",
-                  "TaxLineDetail": {"TaxRateRef": _ref(r), "NetAmountTaxable": nets[r]}} for r in nets]
     data: dict[str, Any] = {
         "CustomerRef" if sales else "VendorRef": _ref(party_id), "TxnDate": invoice.date.isoformat(),
         "DueDate": invoice.due_date.isoformat(), "CurrencyRef": _ref(invoice.currency), "Line": lines,
-        "TxnTaxDetail": {"TaxLine": tax_lines}, "GlobalTaxCalculation": "TaxExcluded"}
+        "TxnTaxDetail": ctx.tax_overrides(invoice.lines, "sales" if sales else "purchases"),
+        "GlobalTaxCalculation": "TaxExcluded"}
     if invoice.currency != HOME_CURRENCY:
-        data["ExchangeRate"] = invoice.currency_rate
+        data["ExchangeRate"] = seed_more.exchange_rate(invoice.currency, invoice.currency_rate)
     if invoice.number:
         data["DocNumber"] = invoice.number
     elif sales:
@@ -217,7 +248,8 @@ def document_data(invoice: SeedInvoice, party_id: str) -> dict[str, Any]:
 
 def side_books(company: Company, books: SideBooks, now: float) -> None:
     """Load the QuickBooks side of generated books (reference data must be loaded first)."""
-    party_ids: dict[str, tuple[str, str]] = {}  # contact key -> (entity, id)
+    ctx = seed_more.Loader(company, books, now)
+    ctx.reference_lists()
     archived: list[Any] = []  # made inactive after their documents are in (they were archived later)
     payments: dict[tuple[str, str], Any] = {}  # (entity, id) -> (data, time)
     for contact in books.contacts:
@@ -226,38 +258,45 @@ def side_books(company: Company, books: SideBooks, now: float) -> None:
         entity = "Vendor" if contact.is_supplier and not contact.is_customer else "Customer"
         definition = ENTITIES[entity]
         data = schema.normalise(schema.entity_type(entity), contact_data(company, contact, entity == "Vendor"), "")
-        assert definition.prepare is not None
-        data = definition.prepare(company, data, None)
+        data = ctx.prepare(definition, data, f"{entity} {contact.qb_id}")
         when = _epoch(contact.updated_at, now)
         data["Active"] = True
         record = company.books.insert(definition, data, record_id=contact.qb_id, at=when, notify=False)
-        party_ids[contact.key] = (entity, contact.qb_id)
+        ctx.parties[contact.key] = (entity, contact.qb_id)
         if contact.archived:
             archived.append(record)
+    allocations = ctx.plan_allocations()
     for invoice in books.invoices:
         if invoice.qb_id is None:
             continue
         entity = "Invoice" if invoice.kind == "sales" else "Bill"
         definition = ENTITIES[entity]
-        party = party_ids.get(invoice.contact_key)
+        party = ctx.parties.get(invoice.contact_key)
         if party is None:
             raise ValueError(f"seeded {entity} {invoice.qb_id}: contact {invoice.contact_key} is not in QuickBooks")
         when = _epoch(invoice.updated_at, now)
+        ctx.documents[invoice.key] = (entity, invoice.qb_id)
+        for payment in invoice.payments:
+            if payment.qb_id and payment.deleted:
+                ctx.tombstone("Payment" if entity == "Invoice" else "BillPayment", payment.qb_id,
+                              max(when, noon(payment.date)))
         if invoice.status == "deleted":
-            company.books.note_id(definition.id_group, invoice.qb_id)
-            company.books.tombstones.append(Tombstone(entity, invoice.qb_id, when))
+            ctx.tombstone(entity, invoice.qb_id, when)
             continue
-        data = schema.normalise(schema.entity_type(entity), document_data(invoice, party[1]), "")
-        assert definition.prepare is not None
-        data = definition.prepare(company, data, None)
-        paid = transactions.apply_paid(data, invoice.amount_paid)
-        linked = [{"TxnId": p.qb_id, "TxnType": "Payment" if entity == "Invoice" else "BillPayment"}
-                  for p in invoice.payments if p.qb_id]
+        data = schema.normalise(schema.entity_type(entity), document_data(ctx, invoice, party[1]), "")
+        data = ctx.prepare(definition, data, f"{entity} {invoice.qb_id}")
+        live = [p for p in invoice.payments if not p.deleted]
+        applied = allocations.get(invoice.key, [])
+        paid = transactions.apply_paid(data, sum((p.amount for p in live), Decimal("0"))
+                                       + sum((a.amount for a in applied), Decimal("0")))
+        back = "Payment" if entity == "Invoice" else "BillPaymentCheck"
+        linked = [{"TxnId": p.qb_id, "TxnType": back} for p in live if p.qb_id]
+        linked += [{"TxnId": a.payment_id, "TxnType": back} for a in applied]
         if linked:
-            data["LinkedTxn"] = linked
+            data["LinkedTxn"] = _unique_links(linked)
         record = company.books.insert(definition, data, record_id=invoice.qb_id, at=when,
                                       internal={"paid": paid}, notify=False)
-        for payment in invoice.payments:
+        for payment in live:
             if payment.qb_id:
                 _add_payment(payments, entity, invoice, record, payment, party[1])
         if invoice.status == "voided" and definition.void is not None:
@@ -265,19 +304,31 @@ def side_books(company: Company, books: SideBooks, now: float) -> None:
             record.sync += 1
     for (entity, payment_id), (data, when) in payments.items():
         _put(company, entity, payment_id, data, at=when)
+    ctx.load_rest(allocations)
     for record in archived:
         record.data["Active"] = False
         record.sync += 1
 
 
+def _unique_links(links: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for link in links:
+        key = (link["TxnId"], link["TxnType"])
+        if key not in seen:
+            seen.add(key)
+            out.append(link)
+    return out
+
+
 def _add_payment(payments: dict[tuple[str, str], Any], entity: str, invoice: SeedInvoice, document: Any,
                  payment: SeedPayment, party_id: str) -> None:
-    """One payment record per id; a payment covering several documents gets a line for each."""
+    """One payment record per id; a payment covering several documents (a ``group``) gets a line for each."""
     sales = entity == "Invoice"
     name = "Payment" if sales else "BillPayment"
     key = (name, str(payment.qb_id))
     bank = reference.account(payment.account_code)
-    when = float(int(dt.datetime.combine(payment.date, dt.time(12, 0), tzinfo=dt.timezone.utc).timestamp()))
+    when = noon(payment.date)
     line = {"Amount": payment.amount, "LinkedTxn": [{"TxnId": document.id, "TxnType": entity}]}
     if key in payments:
         data, at = payments[key]
@@ -288,7 +339,7 @@ def _add_payment(payments: dict[tuple[str, str], Any], entity: str, invoice: See
     data: dict[str, Any] = {"TxnDate": payment.date.isoformat(), "CurrencyRef": _ref(invoice.currency),
                             "TotalAmt": payment.amount, "Line": [line]}
     if invoice.currency != HOME_CURRENCY:
-        data["ExchangeRate"] = invoice.currency_rate
+        data["ExchangeRate"] = seed_more.exchange_rate(invoice.currency, invoice.currency_rate)
     if sales:
         data.update({"CustomerRef": _ref(party_id, document.data["CustomerRef"].get("name")),
                      "DepositToAccountRef": _ref(bank.qb_id, bank.name), "UnappliedAmt": 0,

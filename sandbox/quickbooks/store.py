@@ -20,7 +20,7 @@ from sandbox.common.clock import Clock
 from sandbox.quickbooks.timefmt import meta_time
 
 if TYPE_CHECKING:
-    from sandbox.quickbooks.entities import EntityDef
+    from sandbox.quickbooks.entities import Ctx, EntityDef
 
 
 @dataclass
@@ -143,12 +143,12 @@ class Books:
         self.version += 1
 
 
-def render(definition: EntityDef, record: Record, books: Books) -> dict[str, Any]:
+def render(definition: EntityDef, record: Record, ctx: Ctx) -> dict[str, Any]:
     """The entity as the API shows it (values still Python: ``Decimal`` etc.; see ``app.dumps``)."""
     out: dict[str, Any] = {}
     data = copy.deepcopy(record.data)
     if definition.derive is not None:
-        data.update(definition.derive(books, record))
+        data.update(definition.derive(ctx, record))
     out.update(data)
     out["domain"] = "QBO"
     out["sparse"] = False

@@ -1,4 +1,10 @@
-"""Customers and suppliers of the seeded business, as each ledger's hand-kept copy holds them."""
+"""Customers and suppliers of the seeded business, as each ledger's hand-kept copy holds them.
+
+A few customers abroad are billed in their own currency (``currency:<code>``): a US customer in USD on both sides,
+and a customer in Ireland billed in EUR by Xero; QuickBooks has no EUR enabled, so its copy of that customer stays
+in GBP (tag ``currency_not_enabled:quickbooks``). One supplier is the business's bank: bank fees and interest in
+Xero name it (Xero needs a contact on SPEND and RECEIVE); it sends no bills.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sandbox.seed import names
+from sandbox.seed import names, reference
 from sandbox.seed.lines import SUPPLIER_KINDS, VAT_CHARGING_KINDS
-from sandbox.seed.model import SeedContact
+from sandbox.seed.model import HOME_CURRENCY, SeedContact
 from sandbox.seed.names import NameStyle
 from sandbox.seed.plan import Scenario, allocate, stamp, window_day
 
@@ -24,6 +30,9 @@ CUSTOMER_SCENARIOS = [
     Scenario("archived", 0.03, 1, 1),
     Scenario("archived_one_side:xero", 0.01, 0, 1),
     Scenario("archived_one_side:quickbooks", 0.01, 0, 1),
+    # billed in a foreign currency (from FULL_COVERAGE_SIZE on, as the foreign documents are)
+    Scenario("currency:USD", 0.004, 0, 1),
+    Scenario("currency:EUR", 0.002, 0, 1),
 ]
 SUPPLIER_SCENARIOS = [
     Scenario("only_xero", 0.05, 1, 1),
@@ -63,6 +72,7 @@ class Contact:
     tags: list[str] = field(default_factory=list)
     weight: float = 1.0  # how much business it does, relative to the others
     terms: int = 30
+    currency: str = HOME_CURRENCY  # the currency it is billed in (Xero's DefaultCurrency)
     variant_side: Side = "xero"  # the side whose e-mail keeps its capitals / whose VAT number is spaced
     xero: SeedContact | None = None
     quickbooks: SeedContact | None = None
@@ -73,6 +83,17 @@ class Contact:
     @property
     def active_on_both(self) -> bool:
         return self.presence == "both" and self.archived == "none" and self.role == "plain"
+
+    @property
+    def trades_at_home(self) -> bool:
+        """Billed in the home currency and not the bank: the contacts ordinary documents are drawn for."""
+        return self.currency == HOME_CURRENCY and self.supplier_kind != "bank"
+
+    def currency_on(self, side: str) -> str:
+        """QuickBooks cannot hold a customer in a currency it has not enabled: its copy stays in GBP."""
+        if side == "quickbooks" and self.currency not in reference.QUICKBOOKS_CURRENCIES:
+            return HOME_CURRENCY
+        return self.currency
 
     def active_on(self, side: str) -> bool:
         return self.on(side) is not None and self.archived not in ("both", side) and self.role == "plain"
@@ -131,6 +152,11 @@ class ContactFactory:
             elif slot.startswith("archived_one_side:"):
                 c.archived = slot.split(":")[1]  # type: ignore[assignment]
                 c.tags.append(slot)
+            elif slot.startswith("currency:"):
+                c.currency = slot.split(":")[1]
+                c.tags.append("foreign_currency")
+                if c.currency_on("quickbooks") != c.currency:
+                    c.tags.append("currency_not_enabled:quickbooks")
             made.append(c)
         self.contacts.extend(made)
         return made
@@ -138,13 +164,21 @@ class ContactFactory:
     def finish(self, size: int, full: bool) -> None:
         """Give every planned contact its name and details, after the forced tags are spread out."""
         plain = [c for c in self.contacts if c.role == "plain"]
-        shared = [c for c in plain if c.presence == "both"]
+        # foreign customers have no UK VAT number or phone to take the forced tags
+        shared = [c for c in plain if c.presence == "both" and c.currency == HOME_CURRENCY]
         for c in plain:
             if c.entity == "supplier":
                 c.supplier_kind = SUPPLIER_KINDS.pick(self.rng)
-        # a tax_cent bill needs a supplier charging standard-rate VAT on every line
         active = [c for c in plain if c.entity == "supplier" and c.active_on_both]
-        if active and not any(c.supplier_kind in VAT_CHARGING_KINDS for c in active):
+        if len(active) < 2:
+            raise ValueError("seeded books need two suppliers active on both sides (the bank and one more)")
+        # the bank: preferably one whose bills nothing else needs
+        others = [c for c in active if c.supplier_kind not in VAT_CHARGING_KINDS] or active
+        bank = self.rng.choice(others)
+        bank.supplier_kind = "bank"
+        active.remove(bank)
+        # a tax_cent bill needs a supplier charging standard-rate VAT on every line
+        if not any(c.supplier_kind in VAT_CHARGING_KINDS for c in active):
             active[0].supplier_kind = "printer"
         forced = MAIN_FIELD_TAGS + (MORE_FIELD_TAGS if full else [])
         cursor = 0
@@ -167,6 +201,8 @@ class ContactFactory:
             return False
         if c.supplier_kind == "freelancer":
             return tag not in ("ltd_limited", "co_company", "name_ampersand") and _group(tag) != "tax"
+        if c.supplier_kind == "bank":
+            return tag not in ("ltd_limited", "co_company", "name_ampersand")
         return True
 
     def _details(self, c: Contact) -> None:
@@ -187,13 +223,14 @@ class ContactFactory:
         person = (r.choice(names.FIRST_NAMES), r.choice(names.SURNAMES)) if r.random() < 0.6 else None
         email = self._unique_email(names.email_for(r, parts, person)) if (
             r.random() < 0.85 or any(_group(t) == "email" for t in c.tags)) else None
-        vat_registered = c.supplier_kind != "freelancer" and (
+        abroad = c.currency != HOME_CURRENCY
+        vat_registered = c.supplier_kind != "freelancer" and not abroad and (
             any(_group(t) == "tax" for t in c.tags) or r.random() < (0.55 if c.entity == "customer" else 0.9))
         vat = self._unique_vat() if vat_registered else None
-        has_phone = r.random() < 0.85 or any(_group(t) == "phone" for t in c.tags)
+        has_phone = not abroad and (r.random() < 0.85 or any(_group(t) == "phone" for t in c.tags))
         if shared:
             self._random_field_tags(c, email, vat, has_phone)
-        where = names.place(r)
+        where = names.foreign_place(r, c.currency) if abroad else names.place(r)
         x_style, q_style = names.style_pair(r, parts, [t for t in c.tags if t in names.NAME_TAGS])
         phone_fmt = r.choice(names.PHONE_FORMATS)
         other_fmt = r.choice([f for f in names.PHONE_FORMATS if f != phone_fmt])
@@ -205,9 +242,9 @@ class ContactFactory:
                 first_name=person[0] if person else None, last_name=person[1] if person else None,
                 email=self._side_email(c, side, email), tax_number=self._side_vat(c, side, vat),
                 phone=self._side_phone(c, side, where.phone_digits if has_phone else None, phone_fmt, other_fmt),
-                address_line1=where.line1, city=where.city, postal_code=where.postal_code,
+                address_line1=where.line1, city=where.city, postal_code=where.postal_code, country=where.country,
                 is_customer=c.entity == "customer", is_supplier=c.entity == "supplier",
-                archived=c.archived in ("both", side), payment_terms_days=c.terms,
+                archived=c.archived in ("both", side), payment_terms_days=c.terms, currency=c.currency_on(side),
                 updated_at=stamp(r, window_day(r)))
             setattr(c, side, rec)
 

@@ -6,6 +6,17 @@ Whoever keyed an invoice into QuickBooks usually typed the number without Xero's
 ``missing_number:quickbooks``). An invoice held by one ledger only still took its number from the shared
 sequence, so a number never names two different invoices. Bills carry the supplier's own invoice number (each
 supplier has its own scheme), the same on both sides unless one side left it out (``missing_number:<side>``).
+A document voided in QuickBooks keeps its number on both sides: QuickBooks zeroes a voided document's amounts, so
+the number is all that is left to link it by. Numbering lives in ``sandbox.seed.numbering``.
+
+Payments: a document is settled the same way in every book holding it unless its situation says otherwise. One
+QuickBooks payment may pay two invoices of one customer (``multi_invoice_payment``: Xero holds a payment per
+invoice). A payment can have been deleted after it was recorded (``payment_deleted:<side>``): deleted in Xero it
+stays listed there with Status DELETED while QuickBooks still holds it; deleted in QuickBooks it was held there only
+and is gone (cdc shows it). Foreign documents are paid into the bank account of their currency.
+
+Tracking ("Region" options, Xero TrackingCategories <-> QuickBooks Classes) is put on some documents' lines after
+the documents are drawn (:meth:`DocumentFactory.track`), on both sides or, for a few, on one side only.
 """
 
 from __future__ import annotations
@@ -18,9 +29,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Literal
 
+from sandbox.seed import reference
 from sandbox.seed.contacts import SIDES, Contact
-from sandbox.seed.lines import (VAT_CHARGING_KINDS, LineDraft, bill_cent_lines, bill_lines, part_of, rounding_gap,
-                                sales_cent_lines, sales_lines, tax_per_invoice, tax_per_line)
+from sandbox.seed.lines import (VAT_CHARGING_KINDS, LineDraft, bill_cent_lines, bill_lines, foreign_sales_lines,
+                                part_of, reverse_charge_lines, rounding_gap, sales_cent_lines, sales_lines,
+                                tax_per_invoice, tax_per_line)
+from sandbox.seed.model import HOME_CURRENCY
+from sandbox.seed.numbering import number_documents
 from sandbox.seed.plan import FULL_COVERAGE_SIZE, LAST_DAY, Scenario, Weighted, allocate, day_between, window_day
 
 Kind = Literal["sales", "bill"]
@@ -43,6 +58,14 @@ SALES_SCENARIOS = [
     Scenario("draft", 0.01, 0, 1),  # on Xero only: QuickBooks has no drafts
     Scenario("deleted:xero", 0.005, 0, 1),  # a deleted Xero draft
     Scenario("deleted:quickbooks", 0.005, 0, 1),  # hard-deleted in QuickBooks (seen only through cdc)
+    # billed in USD (on both sides, and on Xero only: to be copied with currency and rate) and in EUR (Xero only;
+    # QuickBooks has no EUR, so it waits in the exception queue)
+    Scenario("foreign_usd", 0.005, 0, 1),
+    Scenario("foreign_usd:xero", 0.003, 0, 1),
+    Scenario("foreign_eur:xero", 0.003, 0, 1),
+    Scenario("group_payment", 0.004, 0, 1, keys=2),  # one QuickBooks payment over two invoices
+    Scenario("payment_deleted:xero", 0.004, 0, 1),
+    Scenario("payment_deleted:quickbooks", 0.004, 0, 1),
 ]
 BILL_SCENARIOS = [
     Scenario("only_xero", 0.04, 1, 1),
@@ -53,12 +76,11 @@ BILL_SCENARIOS = [
     Scenario("tax_cent", 0.015, 0, 1),
     Scenario("voided", 0.01, 0, 0),
     Scenario("voided_one_side:quickbooks", 0.01, 0, 0),
+    # keyed in QuickBooks with a tax code the mapping file lacks: waits in the exception queue naming the code
+    Scenario("unmapped_tax:quickbooks", 0.003, 0, 1),
+    Scenario("payment_deleted:quickbooks", 0.004, 0, 1),
 ]
-_BILL_SCHEMES = ["SI-{n:05d}", "{n}", "INV{n:06d}", "26/{n:04d}", "{n}-A"]
 _OUTCOMES = Weighted(["open", "paid", "part"], [40, 45, 15])
-# how QuickBooks holds Xero's "INV-0412": "0412", "INV-0412", or no DocNumber
-_SALES_NUMBER_FORMS = Weighted(["prefix", "same", "missing"], [70, 22, 8])
-_BILL_NUMBER_GAPS: Weighted[str | None] = Weighted([None, "xero", "quickbooks"], [85, 8, 7])
 
 
 @dataclass
@@ -71,6 +93,8 @@ class PaymentDraft:
     key: str = ""
     xero_id: str | None = None
     qb_id: str | None = None
+    group: str | None = None  # the payments of one QuickBooks payment over several invoices share it
+    deleted_on: str | None = None  # the side that deleted it after recording it
 
 
 @dataclass
@@ -79,6 +103,8 @@ class SideState:
     payments: list[PaymentDraft] = field(default_factory=list)
     number_missing: bool = False
     reference: str | None = None
+    credited: Decimal = Decimal("0")  # allocated by credit notes this side holds
+    credit_dates: list[dt.date] = field(default_factory=list)
 
 
 @dataclass
@@ -98,10 +124,24 @@ class Document:
     qb_number: str | None = None
     xero_id: str | None = None
     qb_id: str | None = None
+    currency: str = HOME_CURRENCY
+    # a "Region" option per line (None: untracked) and the sides whose copies carry it
+    tracking: list[str | None] = field(default_factory=list)
+    tracking_sides: tuple[str, ...] = ()
     _taxes: dict[str, list[Decimal]] = field(default_factory=dict, repr=False)
 
     def side(self, name: str) -> SideState | None:
         return self.xero if name == "xero" else self.quickbooks
+
+    @property
+    def rate(self) -> Decimal:
+        return reference.RATES[self.currency] if self.currency != HOME_CURRENCY else Decimal("1")
+
+    def line_tracking(self, side: str) -> list[list[tuple[str, str]]]:
+        category = reference.TRACKING[0].name
+        if side not in self.tracking_sides:
+            return [[] for _ in self.drafts]
+        return [[(category, option)] if option else [] for option in self.tracking]
 
     @property
     def due_date(self) -> dt.date:
@@ -144,10 +184,13 @@ class DocumentFactory:
 
     def __post_init__(self) -> None:
         mine = [c for c in self.contacts if c.role == "plain"]
+        home = [c for c in mine if c.trades_at_home]
         # archived contacts did no business in the window (both ledgers refuse new documents for them)
-        self.shared = _Pool([c for c in mine if c.active_on_both])
-        self.only = {s: _Pool([c for c in mine if c.presence == s and c.active_on(s)]) for s in SIDES}
+        self.shared = _Pool([c for c in home if c.active_on_both])
+        self.only = {s: _Pool([c for c in home if c.presence == s and c.active_on(s)]) for s in SIDES}
         self.vat_charging = _Pool([c for c in self.shared.contacts if c.supplier_kind in VAT_CHARGING_KINDS])
+        self.abroad = {cur: _Pool([c for c in mine if c.currency == cur and c.active_on_both])
+                       for cur in reference.RATES}
 
     # --- drawing ---------------------------------------------------------------------------------------------------
 
@@ -214,8 +257,63 @@ class DocumentFactory:
             doc = self._new(self._one_side_contact(side), side, paid=False)
             doc.side(side).status = "deleted"  # type: ignore[union-attr]
             doc.tags += [f"only_{side}", "deleted"]
+        elif name in ("foreign_usd", "foreign_eur"):
+            self._foreign(name[-3:].upper(), side or "both")
+        elif name == "group_payment":
+            self._group_payment()
+        elif name == "payment_deleted":
+            self._payment_deleted(side)
+        elif name == "unmapped_tax":
+            doc = self._new(self.shared.pick(self.rng), side, lines=reverse_charge_lines, paid=False)
+            doc.tags += [f"only_{side}", f"unmapped_tax_code:{side}"]
         else:  # pragma: no cover - the tables above are the only source of slots
             raise ValueError(slot)
+
+    def _foreign(self, currency: str, presence: str) -> None:
+        """A customer abroad billed in its currency; EUR is open (it cannot be paid where it cannot be copied)."""
+        outcome = self._outcome() if currency == "USD" else "open"
+        doc = self._new(self.abroad[currency].pick(self.rng), presence,
+                        lines=lambda r: foreign_sales_lines(r, currency), paid=outcome != "open")
+        doc.currency = currency
+        doc.tags.append("foreign_currency")
+        if presence != "both":
+            doc.tags.append(f"only_{presence}")
+        if currency not in reference.QUICKBOOKS_CURRENCIES:
+            doc.tags.append("currency_not_enabled:quickbooks")
+        self._settle_both(doc, outcome)
+
+    def _group_payment(self) -> None:
+        """Two invoices of one customer paid by one QuickBooks payment (the first in full, the second in full or
+        in part); Xero records a payment per invoice, on the same day, from the same bank account."""
+        r = self.rng
+        contact = self.shared.pick(r)
+        docs = [self._new(contact, "both", paid=True), self._new(contact, "both", paid=True)]
+        last = max(d.date for d in docs)
+        day = day_between(r, min(last + dt.timedelta(days=1), LAST_DAY),
+                          min(LAST_DAY, last + dt.timedelta(days=contact.terms + 10)))
+        reference_text = f"BACS {r.randrange(100000, 999999)}"
+        token = f"group-{docs[0].order}"
+        for n, doc in enumerate(docs):
+            total = doc.total("xero")
+            amount = total if n == 0 or r.random() < 0.5 else part_of(r, total)
+            p = PaymentDraft(date=day, amount=amount, account_code="090", reference=reference_text, index=1,
+                             group=token)
+            doc.xero.payments = [p]  # type: ignore[union-attr]
+            doc.quickbooks.payments = [p]  # type: ignore[union-attr]
+            doc.tags.append("multi_invoice_payment")
+            if amount < total:
+                doc.tags.append("part_paid")
+
+    def _payment_deleted(self, side: str) -> None:
+        """Paid in full, then the payment was deleted on ``side``: in Xero it stays listed with Status DELETED (and
+        QuickBooks still holds it); in QuickBooks it was never anywhere else and is gone."""
+        doc = self._new(self.shared.pick(self.rng), "both", paid=True)
+        p = self._payment(doc, doc.total("xero"), 1)
+        p.deleted_on = side
+        doc.side(side).payments = [p]  # type: ignore[union-attr]
+        if side == "xero":
+            doc.quickbooks.payments = [p]  # type: ignore[union-attr]
+        doc.tags.append(f"payment_deleted:{side}")
 
     def _one_side_contact(self, side: str) -> Contact:
         only = self.only[side]
@@ -312,82 +410,50 @@ class DocumentFactory:
             ref = f"{r.choice(['BACS', 'FPS', 'Card', 'Cheque'])} {r.randrange(100000, 999999)}"
         else:
             ref = f"FP {r.randrange(1000000, 9999999)}"
-        return PaymentDraft(date=day, amount=amount, account_code="090" if r.random() < 0.92 else "091",
-                            reference=ref, index=index)
+        account = "090" if r.random() < 0.92 else "091"
+        if doc.currency != HOME_CURRENCY:
+            account = _BANK_IN.get(doc.currency, "090")
+        return PaymentDraft(date=day, amount=amount, account_code=account, reference=ref, index=index)
 
-    # --- numbering -------------------------------------------------------------------------------------------------
+    # --- numbering and tracking -------------------------------------------------------------------------------------
 
     def number(self, seed_rng: random.Random, full: bool) -> None:
         """Keys, numbers and references, in date order (call once every document is drawn)."""
-        self.docs.sort(key=lambda d: (d.date, d.order))
-        prefix = "sale" if self.kind == "sales" else "bill"
-        for i, doc in enumerate(self.docs, start=1):
-            doc.key = f"{prefix}-{i:05d}"
-        if self.kind == "sales":
-            self._number_sales(seed_rng, full)
-        else:
-            self._number_bills(seed_rng, full)
+        number_documents(self.docs, self.kind, seed_rng, full)
 
-    def _number_sales(self, r: random.Random, full: bool) -> None:
-        start = 100 + r.randrange(400)
-        forced = ["prefix"] + (["missing", "reference"] if full else [])
-        for i, doc in enumerate(self.docs):
-            n = start + i
-            doc.xero_number = f"INV-{n:04d}"
-            form = _SALES_NUMBER_FORMS.pick(r)
-            shared_plain = doc.presence == "both" and doc.role == "plain"
-            reference_gap = False
-            if shared_plain and forced:
-                wanted = forced.pop(0)
-                reference_gap = wanted == "reference"
-                form = form if reference_gap else wanted
-            # a reference could tell look-alikes apart, so the ambiguous ones have none
-            ref = None
-            if doc.role == "plain" and (reference_gap or r.random() < 0.3):
-                ref = f"{r.choice(['PO ', 'PO-', 'Job ', 'Order '])}{r.randrange(1000, 99999)}"
-            gap_side = None
-            if shared_plain and ref and (reference_gap or r.random() < 0.1):
-                gap_side = r.choice(SIDES)
-                doc.tags.append(f"missing_reference:{gap_side}")
-            for side in SIDES:
-                state = doc.side(side)
-                if state is not None:
-                    state.reference = None if side == gap_side else ref
-            q = doc.quickbooks
-            if q is None:
-                continue
-            if q.number_missing or form == "missing":
-                q.number_missing = True
-                doc.qb_number = None
-                if doc.presence == "both" and "missing_number:quickbooks" not in doc.tags:
-                    doc.tags.append("missing_number:quickbooks")
-            elif form == "prefix":
-                doc.qb_number = f"{n:04d}"
-                if doc.presence == "both":
-                    doc.tags.append("number_prefix")
-            else:
-                doc.qb_number = doc.xero_number
-            if doc.xero is None:
-                doc.xero_number = None
-
-    def _number_bills(self, r: random.Random, full: bool) -> None:
-        schemes: dict[str, tuple[str, int]] = {}
-        forced = ["missing"] if full else []
+    def track(self, r: random.Random, full: bool) -> None:
+        """Region tracking on some documents' lines: on both copies, on the only copy, or (a few shared ones) on
+        one side only. Every size holds a shared document tracked on both sides and one tracked on one side."""
+        shared = [d for d in self.docs if d.presence == "both" and d.role == "plain"]
+        one_sides = list(SIDES) if full else [r.choice(SIDES)]
+        if len(shared) < 1 + len(one_sides):
+            return
+        forced = r.sample(shared, 1 + len(one_sides))
+        forced_one = {id(d): side for d, side in zip(forced[1:], one_sides)}
         for doc in self.docs:
-            scheme, last = schemes.get(doc.contact.key) or (r.choice(_BILL_SCHEMES), r.randrange(100, 5000))
-            last += r.randint(1, 40)
-            schemes[doc.contact.key] = (scheme, last)
-            number = scheme.format(n=last)
-            missing = _BILL_NUMBER_GAPS.pick(r)
-            if doc.presence == "both" and doc.role == "plain" and forced:
-                forced.pop(0)
-                missing = r.choice(SIDES)
-            doc.xero_number = number if doc.xero is not None else None
-            doc.qb_number = number if doc.quickbooks is not None else None
-            if doc.presence == "both" and missing:
-                setattr(doc, f"{'xero' if missing == 'xero' else 'qb'}_number", None)
-                doc.side(missing).number_missing = True  # type: ignore[union-attr]
-                doc.tags.append(f"missing_number:{missing}")
+            if doc.role != "plain":
+                continue
+            if id(doc) in forced_one:
+                sides: tuple[str, ...] = (forced_one[id(doc)],)
+            elif doc.presence == "both" and r.random() < 0.03:
+                sides = (r.choice(SIDES),)
+            elif doc is forced[0] or r.random() < 0.15:
+                sides = tuple(s for s in SIDES if doc.side(s) is not None)
+            else:
+                continue
+            options = [o.name for o in reference.TRACKING[0].options]
+            one = r.choice(options)
+            doc.tracking = [one if r.random() < 0.7 else r.choice(options + [None]) for _ in doc.drafts]
+            if not any(doc.tracking):
+                doc.tracking[0] = one
+            doc.tracking_sides = sides
+            doc.tags.append("tracking")
+            if doc.presence == "both" and len(sides) == 1:
+                doc.tags.append(f"tracking_one_side:{sides[0]}")
+
+
+# the bank account a foreign payment is paid into (or out of)
+_BANK_IN = {a.currency: a.code for a in reversed(reference.ACCOUNTS) if a.kind == "bank"}
 
 
 def _other(side: str) -> str:

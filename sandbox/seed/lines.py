@@ -15,11 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sandbox.seed.model import SeedLine
 from sandbox.seed.plan import Weighted
-from sandbox.seed.reference import TAX_RATES, item
+from sandbox.seed.reference import QB_EXTRA_TAX_RATES, TAX_RATES, item
 
 PENNY = Decimal("0.01")
 HUNDRED = Decimal("100")
-_RATE = {t.xero_tax_type: t.rate / HUNDRED for t in TAX_RATES}
+_RATE = {t.xero_tax_type: t.rate / HUNDRED for t in TAX_RATES + QB_EXTRA_TAX_RATES}
 
 
 def money(value: Decimal) -> Decimal:
@@ -67,10 +67,18 @@ def rounding_gap(drafts: list[LineDraft]) -> Decimal:
     return sum(tax_per_line(drafts), Decimal("0")) - sum(tax_per_invoice(drafts), Decimal("0"))
 
 
-def seed_lines(drafts: list[LineDraft], taxes: list[Decimal]) -> list[SeedLine]:
+def tax_on(amount: Decimal, tax_type: str) -> Decimal:
+    """The VAT on one net amount, rounded half up to the penny."""
+    return money(amount * _RATE[tax_type])
+
+
+def seed_lines(drafts: list[LineDraft], taxes: list[Decimal],
+               tracking: list[list[tuple[str, str]]] | None = None) -> list[SeedLine]:
+    tracking = tracking or [[] for _ in drafts]
     return [SeedLine(description=d.description, quantity=d.quantity, unit_amount=d.unit_amount.quantize(PENNY),
-                     account_code=d.account_code, tax_type=d.tax_type, tax_amount=t, item_code=d.item_code)
-            for d, t in zip(drafts, taxes)]
+                     account_code=d.account_code, tax_type=d.tax_type, tax_amount=t, item_code=d.item_code,
+                     tracking=list(tr))
+            for d, t, tr in zip(drafts, taxes, tracking)]
 
 
 # --- sales ---------------------------------------------------------------------------------------------------------
@@ -122,6 +130,25 @@ def sales_line(rng: random.Random) -> LineDraft:
 def sales_lines(rng: random.Random) -> list[LineDraft]:
     count = _SALES_LINE_COUNT.pick(rng)
     return [sales_line(rng) for _ in range(count)]
+
+
+# what the studio charges customers abroad (services supplied abroad: outside the scope of UK VAT)
+_FOREIGN_PRICES = {"USD": {"CONSULT-HR": ["120.00", "150.00"], "DESIGN-DAY": ["800.00", "850.00"],
+                           "WORKSHOP": ["1500.00"]},
+                   "EUR": {"CONSULT-HR": ["110.00", "130.00"], "DESIGN-DAY": ["720.00", "750.00"],
+                           "WORKSHOP": ["1400.00"]}}
+
+
+def foreign_sales_lines(rng: random.Random, currency: str) -> list[LineDraft]:
+    prices = _FOREIGN_PRICES[currency]
+    out = []
+    for _ in range(rng.choice([1, 1, 2, 3])):
+        code = rng.choice(sorted(prices))
+        qty = Decimal(rng.choice(["1", "2", "3", "5", "8"])) if code != "WORKSHOP" else Decimal("1")
+        it = item(code)
+        out.append(LineDraft(it.description + rng.choice(_PROJECTS), qty, Decimal(rng.choice(prices[code])),
+                             it.sales_account_code, "NONE", it.code))
+    return out
 
 
 def cent_lines(rng: random.Random, account: str, tax_type: str, descriptions: list[str],
@@ -205,6 +232,15 @@ def bill_lines(rng: random.Random, kind: str) -> list[LineDraft]:
 def bill_cent_lines(rng: random.Random, kind: str) -> list[LineDraft]:
     description, account = _PENNY_LINES[kind]
     return cent_lines(rng, account, "INPUT2", [description], None)
+
+
+def reverse_charge_lines(rng: random.Random) -> list[LineDraft]:
+    """A service bought from abroad, coded in QuickBooks to its reverse-charge VAT code (which the shipped
+    mapping file does not map)."""
+    code = QB_EXTRA_TAX_RATES[0].xero_tax_type
+    return [LineDraft(rng.choice(["Design software licence (reverse charge)", "Font foundry licence (reverse charge)",
+                                  "Stock image subscription (reverse charge)"]),
+                      Decimal("1"), Decimal(rng.randrange(4000, 60000, 5)) / HUNDRED, "429", code)]
 
 
 # --- payments ------------------------------------------------------------------------------------------------------

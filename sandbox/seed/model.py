@@ -5,8 +5,16 @@ were kept by hand before ledgerbridge arrived, so they overlap with the differen
 turns a :class:`SideBooks` into its own records (``sandbox.xero.seed``, ``sandbox.quickbooks.seed``), using the ids
 given here, so the truth file can name records by the ids the APIs return.
 
-Reference data (accounts, tax rates, items) is the same for every seed: the mapping file in ``config/`` is written
-for it. Only contacts and documents depend on the seed.
+Reference data (accounts, tax rates, tracking, currencies) is the same for every seed: the mapping file in
+``config/`` is written for it. Items are the reference items on both sides, except that each side has one item of
+its own and one shared item's price or description differs by seed (``SideBooks.items`` lists what that ledger
+holds). Everything else depends on the seed.
+
+Conventions every list follows: a record appears in the list of each ledger that holds (or, for ``deleted``, held)
+it, with the same ``key`` on both sides and both ledgers' ids where both hold it (None for a ledger that does not).
+Deleted records stay listed with ``status="deleted"`` (``SeedPayment.deleted``): in QuickBooks they are hard
+deletes, visible only as cdc tombstones; in Xero they keep Status DELETED. Money is Decimal in the record's
+currency; ``currency_rate`` is units of that currency per unit of the home currency (Xero's CurrencyRate).
 """
 
 from __future__ import annotations
@@ -141,10 +149,16 @@ class SeedInvoice:
     # draft | authorised | paid | voided | deleted
     status: str = "authorised"
     currency: str = HOME_CURRENCY
+    # units of ``currency`` per unit of the home currency (Xero's CurrencyRate, e.g. 1.27 USD per GBP); QuickBooks'
+    # ExchangeRate is the inverse (home currency per unit of ``currency``). 1 for home-currency documents.
     currency_rate: Decimal = Decimal("1")
     reference: str | None = None
+    # every payment this ledger records or recorded: a deleted one stays listed with ``deleted=True``
     payments: list[SeedPayment] = field(default_factory=list)
     updated_at: dt.datetime | None = None
+    # what credit notes held by this ledger allocate to this document (their ``allocations`` name it); the
+    # allocations never settle a document on their own, so ``status`` depends on the payments only
+    amount_credited: Decimal = Decimal("0")
 
     @property
     def subtotal(self) -> Decimal:
@@ -159,8 +173,18 @@ class SeedInvoice:
         return self.subtotal + self.total_tax
 
     @property
+    def live_payments(self) -> list[SeedPayment]:
+        return [p for p in self.payments if not p.deleted]
+
+    @property
     def amount_paid(self) -> Decimal:
-        return sum((p.amount for p in self.payments), Decimal("0"))
+        """What the payments that still stand paid (deleted payments paid nothing)."""
+        return sum((p.amount for p in self.payments if not p.deleted), Decimal("0"))
+
+    @property
+    def amount_due(self) -> Decimal:
+        """Xero's AmountDue / QuickBooks' Balance of an authorised or paid document."""
+        return self.total - self.amount_paid - self.amount_credited
 
 
 @dataclass
@@ -178,15 +202,33 @@ class SeedCreditNote:
     lines: list[SeedLine]
     status: str = "authorised"  # draft | authorised | paid (fully allocated/refunded) | voided
     currency: str = HOME_CURRENCY
-    currency_rate: Decimal = Decimal("1")
+    currency_rate: Decimal = Decimal("1")  # as SeedInvoice.currency_rate
     reference: str | None = None
-    # (invoice key, amount, date) of each allocation against an invoice (sales) or a bill (purchase)
+    # (invoice key, amount, date) of each allocation against an invoice (sales) or a bill (purchase) that this
+    # ledger holds; the allocated document is in the same ledger's ``invoices``
     allocations: list[tuple[str, Decimal, dt.date]] = field(default_factory=list)
     updated_at: dt.datetime | None = None
 
     @property
+    def subtotal(self) -> Decimal:
+        return sum((ln.line_amount for ln in self.lines), Decimal("0"))
+
+    @property
+    def total_tax(self) -> Decimal:
+        return sum((ln.tax_amount for ln in self.lines), Decimal("0"))
+
+    @property
     def total(self) -> Decimal:
         return sum((ln.line_amount + ln.tax_amount for ln in self.lines), Decimal("0"))
+
+    @property
+    def amount_allocated(self) -> Decimal:
+        return sum((a[1] for a in self.allocations), Decimal("0"))
+
+    @property
+    def remaining_credit(self) -> Decimal:
+        """Xero's RemainingCredit / QuickBooks' Balance (RemainingCredit on a CreditMemo)."""
+        return self.total - self.amount_allocated
 
 
 @dataclass
@@ -224,16 +266,26 @@ class SeedBankTransaction:
     xero_id: str | None
     qb_id: str | None
     kind: Literal["receive", "spend"]
-    contact_key: str | None  # a customer (receive) or supplier (spend); None for e.g. bank fees
+    # a customer or supplier of this ledger; Xero needs one on SPEND/RECEIVE (bank fees and interest name the
+    # bank, a supplier), a QuickBooks Purchase or Deposit may have none
+    contact_key: str | None
     bank_account_code: str
     date: dt.date
     lines: list[SeedBankLine]
-    reference: str | None = None
+    reference: str | None = None  # Xero Reference; QuickBooks DocNumber (a cheque's number) / PrivateNote
     # spend only: how QuickBooks records it (PaymentType Cash | Check | CreditCard)
     payment_type: str = "Cash"
     status: str = "authorised"  # authorised | voided (Xero) / deleted
     currency: str = HOME_CURRENCY
     updated_at: dt.datetime | None = None
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines), Decimal("0"))
+
+    @property
+    def total_tax(self) -> Decimal:
+        return sum((ln.tax_amount for ln in self.lines), Decimal("0"))
 
     @property
     def total(self) -> Decimal:
@@ -262,6 +314,11 @@ class SeedJournal:
     number: str | None = None  # QuickBooks DocNumber
     status: str = "posted"  # draft | posted | voided | deleted
     updated_at: dt.datetime | None = None
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the debits (= the sum of the credits): QuickBooks' TotalAmt."""
+        return sum((ln.amount for ln in self.lines if ln.amount > 0), Decimal("0"))
 
 
 @dataclass

@@ -75,6 +75,7 @@ SUPPLIER_TRADES: dict[str, list[str]] = {
     "freelancer": ["Photography", "Illustration", "Copywriting", "Animation"],
     "stationery": ["Office Supplies", "Stationers", "Paper Co"],
     "professional": ["Accountants", "Insurance Brokers", "Legal", "Associates"],
+    "bank": ["Bank", "Building Society"],
 }
 
 # drama ranges: (area code, local prefix, city, postcode area)
@@ -309,6 +310,8 @@ class NameBook:
     def _supplier_candidate(self, kind: str, need: set[str]) -> NameParts:
         r = self.rng
         trade = r.choice(SUPPLIER_TRADES[kind]).split()
+        if kind == "bank":
+            return NameParts((*r.choice(PLACES).split(), *trade), None)
         if kind == "freelancer":
             words: tuple[str, ...] = (r.choice(FIRST_NAMES), r.choice(SURNAMES), *trade)
             return NameParts(words, None)
@@ -366,6 +369,7 @@ class Place:
     city: str
     postal_code: str
     phone_digits: str  # national format without spaces, e.g. "01134960123"
+    country: str = "GB"
 
 
 def place(rng: random.Random) -> Place:
@@ -374,6 +378,24 @@ def place(rng: random.Random) -> Place:
     inward = f"{rng.randrange(10)}{rng.choice(_INWARD)}{rng.choice(_INWARD)}"
     return Place(line1=f"{rng.randrange(1, 240)} {rng.choice(_STREETS)}", city=city,
                  postal_code=f"{district} {inward}", phone_digits=number.replace(" ", ""))
+
+
+# customers abroad, by the currency they are billed in: (street names, (city, postal code) pairs, country)
+_ABROAD: dict[str, tuple[list[str], list[tuple[str, str]], str]] = {
+    "USD": (["Broadway", "Market Street", "Main Street", "Congress Avenue", "Pearl Street"],
+            [("New York", "10013"), ("Boston", "02110"), ("Austin", "78701"), ("Portland", "97205"),
+             ("Chicago", "60607")], "US"),
+    "EUR": (["Pearse Street", "Grand Parade", "Dock Road", "Baggot Street"],
+            [("Dublin", "D02 X285"), ("Cork", "T12 R2NC"), ("Galway", "H91 E2K3")], "IE"),
+}
+
+
+def foreign_place(rng: random.Random, currency: str) -> Place:
+    """An address abroad for a customer billed in ``currency`` (no phone: the drama ranges are British)."""
+    streets, cities, country = _ABROAD[currency]
+    city, postal = rng.choice(cities)
+    return Place(line1=f"{rng.randrange(1, 400)} {rng.choice(streets)}", city=city, postal_code=postal,
+                 phone_digits="", country=country)
 
 
 def phone_format(digits: str, fmt: str) -> str:

@@ -59,6 +59,7 @@ def list_records(ctx: Ctx, entity: Entity, params: Mapping[str, str], modified_s
         return api_exception(16, "QueryParseException", str(exc))
     if params.get("unitdp") == "4":
         ctx.unitdp = 4
+    ctx.include_archived = _flag(params.get("includeArchived"))
 
     records = list(ctx.books.records(entity.name))
     if entity.archived is not None and not _flag(params.get("includeArchived")):
@@ -169,7 +170,9 @@ def _write_one(ctx: Ctx, entity: Entity, method: str, payload: Any) -> tuple[dic
                               [f"Each element of {entity.name} must be an object."]), False
     key = payload.get(entity.id_field)
     existing: dict[str, Any] | None = None
-    if key not in (None, ""):
+    if entity.natural_key:
+        existing = ctx.books.get(entity.name, str(key)) if key not in (None, "") else None
+    elif key not in (None, ""):
         if not is_guid(key):
             return _error_element(ctx, entity, _draft(ctx, entity, payload),
                                   [f"{entity.id_field} '{key}' is not a valid GUID."]), False
@@ -187,11 +190,7 @@ def _write_one(ctx: Ctx, entity: Entity, method: str, payload: Any) -> tuple[dic
     if outcome.errors:
         return _error_element(ctx, entity, outcome.record, outcome.errors, outcome.warnings), False
 
-    for other, record, event in outcome.side_effects:
-        side = _entity(ctx, other)
-        record["UpdatedDateUTC"] = ctx.now
-        ctx.books.put(side.name, record[side.id_field], record)
-        _changed(ctx, side, record, event)
+    save_side_effects(ctx, outcome.side_effects)
     record = outcome.record
     writer.finalise(ctx, record)
     changed = existing is None or _comparable(record) != _comparable(existing)
@@ -222,7 +221,17 @@ def _entity(ctx: Ctx, name: str) -> Entity:
 
 def _changed(ctx: Ctx, entity: Entity, record: dict[str, Any], event: str) -> None:
     if entity.webhook:
-        ctx.changes.append(Change(entity.webhook, entity.name, record[entity.id_field], event))
+        data = entity.webhook_data(record) if entity.webhook_data else None
+        ctx.changes.append(Change(entity.webhook, entity.name, record[entity.id_field], event, data))
+
+
+def save_side_effects(ctx: Ctx, side_effects: list[tuple[str, dict[str, Any], str]]) -> None:
+    """Records of other entities a write changed (an invoice a payment settles), saved with a new timestamp."""
+    for other, record, event in side_effects:
+        side = _entity(ctx, other)
+        record["UpdatedDateUTC"] = ctx.now
+        ctx.books.put(side.name, record[side.id_field], record)
+        _changed(ctx, side, record, event)
 
 
 def _comparable(record: dict[str, Any]) -> dict[str, Any]:
@@ -235,7 +244,10 @@ def _draft(ctx: Ctx, entity: Entity, payload: dict[str, Any]) -> dict[str, Any]:
     clean = {k: v for k, v in payload.items() if k != entity.id_field}
     record = entity.writer.build(ctx, clean, None).record
     key = payload.get(entity.id_field)
-    record[entity.id_field] = str(key) if is_guid(key) else ZERO_GUID
+    if entity.natural_key:
+        record[entity.id_field] = str(key or "")
+    else:
+        record[entity.id_field] = str(key) if is_guid(key) else ZERO_GUID
     return record
 
 
@@ -254,6 +266,19 @@ def _error_element(ctx: Ctx, entity: Entity, record: dict[str, Any], errors: lis
     element["StatusAttributeString"] = "ERROR"
     element["ValidationErrors"] = [{"Message": m} for m in errors]
     return element
+
+
+def delete_one(ctx: Ctx, entity: Entity, key: str) -> Response:
+    """DELETE /Items/{ItemID}: 204 with no content; 400 when the record cannot go, 404 when there is none."""
+    assert entity.deletable is not None
+    record = find(ctx, entity, key)
+    if record is None:
+        return not_found()
+    reason = entity.deletable(ctx, record)
+    if reason:
+        return validation_exception([_error_element(ctx, entity, record, [reason])])
+    ctx.books.delete(entity.name, record[entity.id_field])
+    return Response(status_code=204)
 
 
 # --- history ---------------------------------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 --truth FILE --latency-ms N --webhook-url URL --webhook-key KEY]``.
 
 Paths as the real API: ``POST /connect/token``, ``GET /connections``, ``DELETE /connections/{id}``, and under
-``/api.xro/2.0``: Contacts and Invoices (list, get, PUT, POST, History), Accounts, TaxRates, Items, Organisation and
-Currencies (read). Test controls live under ``/_sandbox/`` (``sandbox.xero.controls``).
+``/api.xro/2.0``: Contacts, Invoices, CreditNotes, Payments, BankTransactions, ManualJournals, Items (list, get, PUT,
+POST, History), Overpayments and Prepayments (read, Allocations), Accounts (read, PUT, POST), Currencies (read,
+PUT), TaxRates, TrackingCategories and Organisation (read); ``DELETE /Items/{id}``; ``/Attachments`` of invoices,
+credit notes, bank transactions and manual journals; ``/Allocations`` of credit notes, overpayments and
+prepayments. Test controls live under ``/_sandbox/`` (``sandbox.xero.controls``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from sandbox.options import SandboxOptions
-from sandbox.xero import api, controls, identity
+from sandbox.xero import allocations, api, attachments, controls, identity, tracking
 from sandbox.xero.gateway import Gateway, guarded, quiet_dropped_responses
 from sandbox.xero.state import XeroSandbox
 from sandbox.xero.wire import not_found, parse_modified_since
@@ -54,19 +57,64 @@ def _routes(sb: XeroSandbox) -> list[Any]:
             return await guarded(sb, request, lambda ctx, body: not_found())
         if request.method == "GET":
             return await guarded(sb, request, lambda ctx, body: api.get_one(ctx, entity, key, request.query_params))
+        if request.method == "DELETE" and entity.deletable is not None:
+            return await guarded(sb, request, lambda ctx, body: api.delete_one(ctx, entity, key), write=True)
         if request.method != "POST" or entity.writer is None:
             return await guarded(sb, request, lambda ctx, body: _method_not_allowed(), write=True)
         return await guarded(sb, request, lambda ctx, body: api.write_batch(
             ctx, entity, "POST", body, request.query_params, path_key=key), write=True)
 
+    def api_base(request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}{API}"
+
     async def sub_resource(request: Request) -> Response:
         entity = sb.registry.get(request.path_params["collection"])
-        key, sub = request.path_params["key"], request.path_params["sub"].lower()
-        if entity is None or sub != "history":
+        key, sub, method = request.path_params["key"], request.path_params["sub"].lower(), request.method
+        if entity is None or not (sub == "history" or (sub == "attachments" and entity.attachments) or
+                                  (sub == "allocations" and entity.allocations) or
+                                  (sub == "options" and entity.options)):
             return await guarded(sb, request, lambda ctx, body: not_found())
-        if request.method == "GET":
-            return await guarded(sb, request, lambda ctx, body: api.get_history(ctx, entity, key))
-        return await guarded(sb, request, lambda ctx, body: api.put_history(ctx, entity, key, body), write=True)
+        if sub == "history":
+            if method == "GET":
+                return await guarded(sb, request, lambda ctx, body: api.get_history(ctx, entity, key))
+            if method == "PUT":
+                return await guarded(sb, request, lambda ctx, body: api.put_history(ctx, entity, key, body),
+                                     write=True)
+        elif sub == "attachments" and method == "GET":
+            base = api_base(request)
+            return await guarded(sb, request, lambda ctx, body: attachments.list_for(ctx, entity, key, base))
+        elif sub == "allocations" and method == "PUT":
+            return await guarded(sb, request, lambda ctx, body: allocations.put(ctx, entity, key, body,
+                                                                                request.query_params), write=True)
+        elif sub == "options" and method == "PUT":
+            return await guarded(sb, request, lambda ctx, body: tracking.write_option(ctx, key, None, body),
+                                 write=True)
+        return await guarded(sb, request, lambda ctx, body: _method_not_allowed(), write=method != "GET")
+
+    async def sub_item(request: Request) -> Response:
+        """``/{collection}/{key}/Attachments/{FileName|AttachmentID}``, ``/Allocations/{AllocationID}`` and
+        ``/Options/{TrackingOptionID}``."""
+        entity = sb.registry.get(request.path_params["collection"])
+        key, sub, name = request.path_params["key"], request.path_params["sub"].lower(), request.path_params["name"]
+        method = request.method
+        if entity is None or not ((sub == "attachments" and entity.attachments) or
+                                  (sub == "allocations" and entity.allocations) or
+                                  (sub == "options" and entity.options)):
+            return await guarded(sb, request, lambda ctx, body: not_found())
+        if sub == "attachments" and method == "GET":
+            return await guarded(sb, request, lambda ctx, body: attachments.content(ctx, entity, key, name),
+                                 raw=True)
+        if sub == "attachments" and method in ("PUT", "POST"):
+            base, kind = api_base(request), request.headers.get("content-type")
+            return await guarded(sb, request, lambda ctx, body: attachments.upload(
+                ctx, entity, key, name, body, kind, request.query_params, base), write=True)
+        if sub == "allocations" and method == "DELETE":
+            return await guarded(sb, request, lambda ctx, body: allocations.delete(ctx, entity, key, name),
+                                 write=True)
+        if sub == "options" and method == "POST":
+            return await guarded(sb, request, lambda ctx, body: tracking.write_option(ctx, key, name, body),
+                                 write=True)
+        return await guarded(sb, request, lambda ctx, body: _method_not_allowed(), write=method != "GET")
 
     async def token(request: Request) -> Response:
         return await identity.token(request, sb)
@@ -85,7 +133,8 @@ def _routes(sb: XeroSandbox) -> list[Any]:
         Route("/Connections/{id}", disconnect, methods=["DELETE"]),
         Route(API + "/{collection}", collection, methods=["GET", "PUT", "POST"]),
         Route(API + "/{collection}/{key}", record, methods=["GET", "POST", "PUT", "DELETE"]),
-        Route(API + "/{collection}/{key}/{sub}", sub_resource, methods=["GET", "PUT"]),
+        Route(API + "/{collection}/{key}/{sub}", sub_resource, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route(API + "/{collection}/{key}/{sub}/{name}", sub_item, methods=["GET", "PUT", "POST", "DELETE"]),
         Mount("/_sandbox", routes=controls.routes(sb)),
     ]
 

@@ -41,6 +41,10 @@ class Books:
         table[key.lower()] = record
         self.version += 1
 
+    def delete(self, name: str, key: str) -> None:
+        self.tables.get(name, {}).pop(key.lower(), None)
+        self.version += 1
+
     def find(self, name: str, field: str, value: Any) -> list[dict[str, Any]]:
         return [r for r in self.records(name) if r.get(field) == value]
 

@@ -15,6 +15,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from sandbox.xero import attachments
 from sandbox.xero.entities import Ctx, Detail, Entity, Outcome, public
 from sandbox.xero.wire import ZERO_GUID, ms_date, q
 
@@ -153,7 +154,7 @@ def render(ctx: Ctx, rec: dict[str, Any], detail: Detail) -> dict[str, Any]:
         if rec.get("PaymentTerms"):
             out["PaymentTerms"] = copy.deepcopy(rec["PaymentTerms"])
         out["ContactPersons"] = copy.deepcopy(rec.get("ContactPersons") or [])
-    out["HasAttachments"] = False
+    out["HasAttachments"] = attachments.has_attachments(ctx, "Contacts", rec["ContactID"])
     if detail is Detail.FULL and rec["ContactID"] != ZERO_GUID:
         out["Balances"] = balances(ctx, rec["ContactID"])
     out["HasValidationErrors"] = False
@@ -310,5 +311,5 @@ CONTACTS = Entity(
     alt_keys=("ContactNumber",), archived=lambda r: r["ContactStatus"] == "ARCHIVED",
     list_filters={"IDs": ("ContactID",)},
     search_fields=("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress"),
-    writer=ContactWriter(), webhook="CONTACT", history=True,
+    writer=ContactWriter(), webhook="CONTACT", history=True, attachments=True,
 )

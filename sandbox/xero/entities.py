@@ -24,10 +24,11 @@ class Detail(enum.Enum):
 
 @dataclass
 class Change:
-    category: str  # webhook eventCategory: CONTACT, INVOICE
+    category: str  # webhook eventCategory: CONTACT, INVOICE, CREDITNOTE
     resource: str  # the collection (URL segment)
     record_id: str
     event: str  # CREATE | UPDATE
+    data: dict[str, Any] | None = None  # CREDITNOTE events carry {Type, Status} (xero-webhooks.yaml)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Ctx:
     provider: str  # the app name (ProviderName, history User)
     registry: Registry | None = None
     unitdp: int = 2
+    include_archived: bool = False  # includeArchived=true on a list (archived tracking options show too)
     changes: list[Change] = field(default_factory=list)
     _cache: dict[str, Any] = field(default_factory=dict)
 
@@ -109,6 +111,14 @@ class Entity:
     webhook: str | None = None  # eventCategory of its webhook events
     history: bool = False
     by_key: bool = True  # GET /{name}/{key} exists (not for Organisation, Currencies)
+    # the id is a natural key (a currency Code), not a GUID: naming an unknown one creates, a known one updates
+    natural_key: bool = False
+    # DELETE /{name}/{key} -> 204 (Items); the function says why a record cannot go (None: it can)
+    deletable: Callable[[Ctx, dict[str, Any]], str | None] | None = None
+    attachments: bool = False  # /{name}/{key}/Attachments[/{FileName|AttachmentID}]
+    allocations: bool = False  # PUT /{name}/{key}/Allocations, DELETE .../Allocations/{AllocationID}
+    options: bool = False  # PUT /{name}/{key}/Options, POST .../Options/{TrackingOptionID} (tracking categories)
+    webhook_data: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the ``data`` of its webhook events
 
     @property
     def envelope_key(self) -> str:

@@ -155,8 +155,11 @@ def bearer(sb: XeroSandbox, request: Request) -> tuple[str | None, Response | No
     return authorization[7:].strip(), None
 
 
-async def guarded(sb: XeroSandbox, request: Request, handler: Handler, *, write: bool = False) -> Response:
-    """Run ``handler`` as an Accounting API call of the tenant, behind Xero's checks and limits."""
+async def guarded(sb: XeroSandbox, request: Request, handler: Handler, *, write: bool = False,
+                  raw: bool = False) -> Response:
+    """Run ``handler`` as an Accounting API call of the tenant, behind Xero's checks and limits.
+
+    ``raw``: the answer is a file's own bytes (an attachment's content), whatever ``Accept`` asks for."""
     info = request.scope.setdefault(CALL_INFO, {"status": None, "note": None, "tenant": None})
     token, refused = bearer(sb, request)
     if refused is not None:
@@ -179,16 +182,16 @@ async def guarded(sb: XeroSandbox, request: Request, handler: Handler, *, write:
             return rate_limited(decision.problem or "minute", decision.retry_after or 1, decision.remaining)
         if sb.opts.latency_ms:
             await asyncio.sleep(sb.opts.latency_ms / 1000)
-        response = await _respond(sb, request, handler, write, info)
+        response = await _respond(sb, request, handler, write, info, raw)
         response.headers.update(headers)
         return response
     finally:
         sb.limiter.leave(sb.tenant_id)
 
 
-async def _respond(sb: XeroSandbox, request: Request, handler: Handler, write: bool, info: dict[str, Any]
-                   ) -> Response:
-    if "application/json" not in request.headers.get("accept", "").lower():
+async def _respond(sb: XeroSandbox, request: Request, handler: Handler, write: bool, info: dict[str, Any],
+                   raw: bool = False) -> Response:
+    if not raw and "application/json" not in request.headers.get("accept", "").lower():
         # Xero answers XML unless asked for JSON; this sandbox speaks JSON only, so it says so instead
         return Response("Send 'Accept: application/json': this sandbox serves JSON only (Xero defaults to XML).",
                         status_code=406, media_type="text/plain; charset=utf-8")
@@ -222,5 +225,5 @@ def _announce(sb: XeroSandbox, request: Request, ctx: Ctx) -> None:
     base = f"{request.url.scheme}://{request.url.netloc}/api.xro/2.0"
     for change in ctx.changes:
         sb.webhooks.emit(change.category, f"{base}/{change.resource}/{change.record_id}", change.record_id,
-                         change.event, ctx.now)
+                         change.event, ctx.now, change.data)
 

@@ -1,13 +1,16 @@
 """Invoice line items: defaults from the Item, the account and the tax rate, checks against the books, and the
 line's amounts (fact sheet §1.2 LineItem).
 
-- An ItemCode fills Description, UnitAmount, AccountCode and TaxType from the item's sales (ACCREC) or purchase
-  (ACCPAY) details when the line leaves them out.
+- Lines of sales documents (ACCREC, ACCRECCREDIT, RECEIVE bank transactions) use sales tax rates and an item's
+  SalesDetails; lines of purchase documents (ACCPAY, ACCPAYCREDIT, SPEND) purchase tax rates and PurchaseDetails.
+- An ItemCode fills Description, UnitAmount, AccountCode and TaxType from the item's sales or purchase details when
+  the line leaves them out.
 - LineAmount = Quantity x UnitAmount less DiscountRate (ACCREC only), to 2 dp; UnitAmount to 2 dp unless unitdp=4.
 - Tax per line: Exclusive = LineAmount x rate; Inclusive = LineAmount x rate / (100 + rate); NoTax = 0; rounded to
   2 dp; a TaxAmount sent on the line overrides the calculation.
 - An account must exist, be active and be codeable on documents (not a bank or system account); a tax type must
   exist and apply to the side (sales taxes on ACCREC, purchase taxes on ACCPAY). Messages are Xero's.
+- Tracking: at most two categories per line, checked against TrackingCategories (``sandbox.xero.tracking``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sandbox.xero import tracking
 from sandbox.xero.entities import Ctx
 from sandbox.xero.reference import NOT_FOR_DOCUMENTS
 from sandbox.xero.wire import CENT, FOUR, ZERO_GUID, q, to_decimal
@@ -22,15 +26,22 @@ from sandbox.xero.wire import CENT, FOUR, ZERO_GUID, q, to_decimal
 _ZERO = Decimal("0")
 _NUMBERS = ("Quantity", "UnitAmount", "LineAmount", "TaxAmount", "DiscountRate")
 _SIGNATURE = ("Description", "Quantity", "UnitAmount", "ItemCode", "AccountCode", "TaxType", "TaxAmount",
-              "LineAmount", "DiscountRate")
+              "LineAmount", "DiscountRate", "Tracking")
+_SALES_KINDS = {"ACCREC", "ACCRECCREDIT", "RECEIVE", "RECEIVE-OVERPAYMENT", "RECEIVE-PREPAYMENT"}
+
+
+def side_of(kind: str) -> str:
+    """ACCREC for documents on the sales side, ACCPAY for the purchase side."""
+    return "ACCREC" if kind in _SALES_KINDS else "ACCPAY"
 
 
 def tax_rate(ctx: Ctx, tax_type: str, kind: str) -> dict[str, Any] | None:
-    """The TaxRate if it exists, is active and applies to this side (sales taxes on ACCREC, purchase on ACCPAY)."""
+    """The TaxRate if it exists, is active and applies to this side (sales taxes on sales documents, purchase taxes
+    on purchase documents)."""
     rate = ctx.books.get("TaxRates", tax_type)
     if rate is None or rate.get("Status") != "ACTIVE":
         return None
-    return rate if rate["CanApplyToRevenue" if kind == "ACCREC" else "CanApplyToExpenses"] else None
+    return rate if rate["CanApplyToRevenue" if side_of(kind) == "ACCREC" else "CanApplyToExpenses"] else None
 
 
 def document_account(ctx: Ctx, code: str) -> dict[str, Any] | None:
@@ -41,6 +52,10 @@ def document_account(ctx: Ctx, code: str) -> dict[str, Any] | None:
                       and acc.get("SystemAccount") not in NOT_FOR_DOCUMENTS)
             return acc if usable else None
     return None
+
+
+def account_by_code(ctx: Ctx, code: str) -> dict[str, Any] | None:
+    return next((a for a in ctx.books.records("Accounts") if a["Code"].casefold() == code.casefold()), None)
 
 
 def item_by_code(ctx: Ctx, code: str) -> dict[str, Any] | None:
@@ -67,7 +82,8 @@ def build_lines(ctx: Ctx, given: list[Any], rec: dict[str, Any], existing: dict[
 def _line(ctx: Ctx, raw: dict[str, Any], kind: str, amount_types: str, kept: set[str], n: int,
           errors: list[str]) -> dict[str, Any]:
     line_id = str(raw.get("LineItemID") or "")
-    line: dict[str, Any] = {"LineItemID": line_id if line_id.lower() in kept else ZERO_GUID, "Tracking": []}
+    line: dict[str, Any] = {"LineItemID": line_id if line_id.lower() in kept else ZERO_GUID,
+                            "Tracking": tracking.resolve(ctx, raw.get("Tracking"), n, errors)}
     numbers: dict[str, Decimal | None] = {}
     for key in _NUMBERS:
         try:
@@ -93,13 +109,14 @@ def _item_details(ctx: Ctx, raw: dict[str, Any], kind: str, line: dict[str, Any]
             line["ItemCode"] = item["Code"]
             line["_Item"] = {"ItemID": item["ItemID"], "Name": item["Name"], "Code": item["Code"]}
     description = raw.get("Description")
+    sales = side_of(kind) == "ACCREC"
     if description in (None, "") and item is not None:
-        description = item["Description"] if kind == "ACCREC" else item.get("PurchaseDescription") or \
-            item["Description"]
+        description = item.get("Description") if sales else item.get("PurchaseDescription") or \
+            item.get("Description")
     if description in (None, "") and item is None:
         errors.append("The description field is mandatory for each line item.")
     line["Description"] = description or ""
-    return (item or {}).get("SalesDetails" if kind == "ACCREC" else "PurchaseDetails") or {}
+    return (item or {}).get("SalesDetails" if sales else "PurchaseDetails") or {}
 
 
 def _amounts(ctx: Ctx, numbers: dict[str, Decimal | None], details: dict[str, Any], kind: str,
@@ -143,7 +160,7 @@ def _account(ctx: Ctx, raw: dict[str, Any], details: dict[str, Any], line: dict[
 def _tax(ctx: Ctx, raw: dict[str, Any], numbers: dict[str, Decimal | None], details: dict[str, Any],
          account: dict[str, Any] | None, kind: str, amount_types: str, line: dict[str, Any],
          errors: list[str]) -> None:
-    default = "OUTPUT2" if kind == "ACCREC" else "INPUT2"
+    default = "OUTPUT2" if side_of(kind) == "ACCREC" else "INPUT2"
     tax_type = raw.get("TaxType")
     if amount_types == "NoTax":
         tax_type = "NONE"

@@ -7,24 +7,35 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sandbox.xero import contacts
+from sandbox.xero import attachments, contacts, settlement
 from sandbox.xero.entities import Ctx, Detail
 from sandbox.xero.wire import CENT, FOUR, SIX, date_string, ms_date, q, utc_string
 
 _ZERO = Decimal("0")
 
 
-def payments_of(ctx: Ctx, invoice_id: str) -> list[dict[str, Any]]:
-    def build() -> dict[str, list[dict[str, Any]]]:
-        index: dict[str, list[dict[str, Any]]] = {}
-        for pay in ctx.books.records("Payments"):
-            if pay.get("Status") == "AUTHORISED":
-                index.setdefault(pay["Invoice"]["InvoiceID"].lower(), []).append(pay)
-        return index
-    return ctx.cached("payments_by_invoice", build).get(invoice_id.lower(), [])
+def payment_summary(pay: dict[str, Any]) -> dict[str, Any]:
+    """A payment as a document lists it (the spec's GET /Invoices/{id} example)."""
+    return {"PaymentID": pay["PaymentID"], "Date": ms_date(pay["Date"]), "Amount": q(pay["Amount"]),
+            "Reference": pay.get("Reference") or "", "CurrencyRate": q(pay.get("CurrencyRate") or Decimal(1), SIX),
+            "HasAccount": False, "HasValidationErrors": False}
+
+
+def credit_summary(collection: str, source: dict[str, Any], amount: Decimal, when: Any) -> dict[str, Any]:
+    """A credit note, overpayment or prepayment as an invoice lists what was allocated to it."""
+    id_field, _ = settlement.SOURCES[collection]
+    out: dict[str, Any] = {id_field: source[id_field]}
+    if collection == "CreditNotes":
+        out["CreditNoteNumber"] = source.get("CreditNoteNumber") or ""
+    out.update({"AppliedAmount": q(amount), "DateString": date_string(when), "Date": ms_date(when),
+                "LineItems": [], "Total": q(source["Total"])})
+    return out
 
 
 def view(ctx: Ctx, rec: dict[str, Any]) -> dict[str, Any]:
+    """The record with its contact's name and number, for ``where`` (``Contact.Name=="…"``)."""
+    if not rec.get("Contact"):
+        return rec
     contact = ctx.books.get("Contacts", rec["Contact"]["ContactID"]) or {}
     return {**rec, "Contact": {"ContactID": rec["Contact"]["ContactID"], "Name": contact.get("Name"),
                                "ContactNumber": contact.get("ContactNumber"),
@@ -56,19 +67,17 @@ def render(ctx: Ctx, rec: dict[str, Any], detail: Detail) -> dict[str, Any]:
     if rec["Type"] == "ACCREC":
         out["Reference"] = rec.get("Reference") or ""
     if detail is not Detail.SUMMARY:
-        out["Payments"] = [
-            {"PaymentID": p["PaymentID"], "Date": ms_date(p["Date"]), "Amount": q(p["Amount"]),
-             "Reference": p.get("Reference") or "", "CurrencyRate": q(p.get("CurrencyRate") or Decimal(1), SIX),
-             "HasAccount": False, "HasValidationErrors": False}
-            for p in payments_of(ctx, rec["InvoiceID"])
-        ]
-        out.update({"CreditNotes": [], "Prepayments": [], "Overpayments": []})
+        out["Payments"] = [payment_summary(p) for p in settlement.payments_on(ctx, "Invoices", rec["InvoiceID"])]
+        credits = settlement.applied_credits(ctx, rec["InvoiceID"])
+        for collection in ("CreditNotes", "Prepayments", "Overpayments"):
+            out[collection] = [credit_summary(collection, src, amount, when)
+                               for src, amount, when in credits[collection]]
     out.update({"AmountDue": q(rec["AmountDue"]), "AmountPaid": q(rec.get("AmountPaid") or _ZERO),
                 "AmountCredited": q(rec.get("AmountCredited") or _ZERO)})
     if rec["Type"] == "ACCREC":
         out["SentToContact"] = bool(rec.get("SentToContact"))
     out.update({"CurrencyRate": q(rec["CurrencyRate"], SIX), "IsDiscounted": bool(rec.get("TotalDiscount")),
-                "HasAttachments": False, "HasErrors": False,
+                "HasAttachments": attachments.has_attachments(ctx, "Invoices", rec["InvoiceID"]), "HasErrors": False,
                 "Contact": contacts.summary(ctx, rec["Contact"]["ContactID"])})
     out["DateString"], out["Date"] = date_string(rec.get("Date")), ms_date(rec.get("Date"))
     if rec.get("DueDate"):

@@ -1,18 +1,27 @@
-"""Reference data clients read first: Accounts, TaxRates, Items, Organisation, Currencies (read-only for now).
+"""Reference data clients read first: Accounts, TaxRates, Organisation, Currencies (items: ``sandbox.xero.items``).
 
 Records are built from ``sandbox.seed.reference`` (the same chart of accounts, tax rates and items for every seed)
-in the shapes of the spec's ``Account``, ``TaxRate``, ``Item``, ``Organisation`` and ``Currency`` schemas.
+in the shapes of the spec's ``Account``, ``TaxRate``, ``Organisation`` and ``Currency`` schemas.
+- ``PUT /Accounts`` creates one account (the body is a bare ``Account``, fact sheet §0): Code (at most 10) and Name
+  (at most 150) unique, Type from the spec's AccountType, a BANK account needs a BankAccountNumber;
+  ``POST /Accounts/{AccountID}`` changes Name, Description, TaxType, Status (ACTIVE | ARCHIVED) and the flags.
+- ``PUT /Currencies`` with ``{"Code":"EUR"}`` enables a currency (xeroizer#411; the spec's description calls it
+  unsupported, its 200 answer is the ``Currencies`` envelope); enabling one already enabled changes nothing.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
+import uuid
 from decimal import Decimal
 from typing import Any
 
-from sandbox.seed.model import SeedAccount, SeedItem, SeedTaxRate
-from sandbox.xero.entities import Ctx, Detail, Entity, public
-from sandbox.xero.wire import FOUR, ms_date, q
+from sandbox.seed.model import SeedAccount, SeedTaxRate
+from sandbox.xero import attachments
+from sandbox.xero.entities import Ctx, Detail, Entity, Outcome, public
+from sandbox.xero.wire import FOUR, ZERO_GUID, ms_date, q
 
 # neutral account kind -> (Xero Type, SystemAccount)
 _ACCOUNT_TYPES: dict[str, tuple[str, str | None]] = {
@@ -79,22 +88,6 @@ def tax_rate_record(rate: SeedTaxRate) -> dict[str, Any]:
     }
 
 
-def item_record(item: SeedItem, created: dt.datetime) -> dict[str, Any]:
-    purchase: dict[str, Any] = {}
-    if item.purchase_account_code:
-        purchase = {"UnitPrice": q(item.unit_price * Decimal("0.6"), FOUR), "AccountCode": item.purchase_account_code,
-                    "TaxType": "INPUT2" if item.tax_type == "OUTPUT2" else
-                    {"ZERORATEDOUTPUT": "ZERORATEDINPUT", "RROUTPUT": "RRINPUT"}.get(item.tax_type, "NONE")}
-    return {
-        "ItemID": item.xero_id, "Code": item.code, "Name": item.name, "Description": item.description,
-        "PurchaseDescription": item.description if purchase else "", "IsSold": True, "IsPurchased": bool(purchase),
-        "IsTrackedAsInventory": False,
-        "SalesDetails": {"UnitPrice": q(item.unit_price, FOUR), "AccountCode": item.sales_account_code,
-                         "TaxType": item.tax_type},
-        "PurchaseDetails": purchase, "UpdatedDateUTC": created,
-    }
-
-
 def organisation_record(org_id: str, name: str, base_currency: str, country: str,
                         created: dt.datetime) -> dict[str, Any]:
     return {
@@ -123,12 +116,112 @@ def render_plain(ctx: Ctx, record: dict[str, Any], detail: Detail) -> dict[str, 
     return out
 
 
+class AccountWriter:
+    def match(self, ctx: Ctx, payload: dict[str, Any]) -> dict[str, Any] | None:
+        return None
+
+    def build(self, ctx: Ctx, payload: dict[str, Any], existing: dict[str, Any] | None) -> Outcome:
+        rec: dict[str, Any] = copy.deepcopy(existing) if existing else {
+            "AccountID": ZERO_GUID, "Status": "ACTIVE", "EnablePaymentsToAccount": False,
+            "ShowInExpenseClaims": False, "BankAccountType": "", "ReportingCode": "", "HasAttachments": False,
+            "AddToWatchlist": False}
+        out = Outcome(rec)
+        errors = out.errors
+        for key, limit in (("Code", 10), ("Name", 150), ("Description", 4000), ("BankAccountNumber", 50)):
+            value = payload.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, str) or len(value.strip()) > limit:
+                errors.append(f"{key} must be a string of at most {limit} characters.")
+                continue
+            if key in ("Code", "BankAccountNumber") and existing is not None and value != existing.get(key):
+                errors.append(f"The {key} of an existing account cannot be changed here.")
+                continue
+            rec[key] = value.strip()
+        kind = payload.get("Type")
+        if existing is None:
+            if kind not in _CLASS:
+                errors.append(f"Account Type '{kind}' is not valid." if kind else "An account Type is required.")
+            else:
+                rec["Type"], rec["Class"] = kind, _CLASS[kind]
+                rec.setdefault("TaxType", _DEFAULT_TAX.get(kind, "NONE"))
+        elif kind is not None and kind != existing["Type"]:
+            errors.append("The Type of an existing account cannot be changed here.")
+        if not rec.get("Name"):
+            errors.append("Please enter a name for the account.")
+        for other in ctx.books.records("Accounts"):
+            if other["AccountID"] == rec["AccountID"] or other["Status"] == "DELETED":
+                continue
+            if rec.get("Code") and other["Code"].casefold() == rec["Code"].casefold():
+                errors.append("Please enter a unique Code.")
+            if rec.get("Name") and other["Name"].casefold() == rec["Name"].casefold():
+                errors.append("Please enter a unique Name.")
+        if rec.get("Type") == "BANK":
+            if not rec.get("BankAccountNumber"):
+                errors.append("A Bank Account Number is required for a bank account.")
+            rec["BankAccountType"] = rec.get("BankAccountType") or "BANK"
+            code = payload.get("CurrencyCode") or rec.get("CurrencyCode") or ctx.base_currency
+            if ctx.books.get("Currencies", str(code)) is None:
+                errors.append(f"The currency {code} is not enabled for this organisation.")
+            rec["CurrencyCode"] = str(code)
+        elif not rec.get("Code"):
+            errors.append("Please enter a Code for the account.")
+        tax_type = payload.get("TaxType")
+        if tax_type not in (None, ""):
+            if ctx.books.get("TaxRates", str(tax_type)) is None:
+                errors.append(f"The TaxType code {tax_type} does not exist or cannot be used for this type of "
+                              "transaction.")
+            rec["TaxType"] = tax_type
+        status = payload.get("Status")
+        if status is not None:
+            if status not in ("ACTIVE", "ARCHIVED"):
+                errors.append(f"Account Status '{status}' is not valid. Use ACTIVE or ARCHIVED.")
+            elif status == "ARCHIVED" and rec.get("SystemAccount"):
+                errors.append("A system account cannot be archived.")
+            else:
+                rec["Status"] = status
+        for flag in ("EnablePaymentsToAccount", "ShowInExpenseClaims", "AddToWatchlist"):
+            if isinstance(payload.get(flag), bool):
+                rec[flag] = payload[flag]
+        return out
+
+    def finalise(self, ctx: Ctx, record: dict[str, Any]) -> None:
+        if record["AccountID"] == ZERO_GUID:
+            record["AccountID"] = str(uuid.uuid4())
+
+
+_ISO_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+class CurrencyWriter:
+    def match(self, ctx: Ctx, payload: dict[str, Any]) -> dict[str, Any] | None:
+        return None
+
+    def build(self, ctx: Ctx, payload: dict[str, Any], existing: dict[str, Any] | None) -> Outcome:
+        if existing is not None:
+            return Outcome(copy.deepcopy(existing))
+        code = str(payload.get("Code") or "").strip().upper()
+        out = Outcome({"Code": code, "Description": CURRENCY_NAMES.get(code, code)})
+        if not _ISO_CODE.match(code):
+            out.errors.append(f"'{payload.get('Code')}' is not a valid ISO 4217 currency code.")
+        return out
+
+    def finalise(self, ctx: Ctx, record: dict[str, Any]) -> None:
+        return None
+
+
+def render_account(ctx: Ctx, record: dict[str, Any], detail: Detail) -> dict[str, Any]:
+    return {**render_plain(ctx, record, detail),
+            "HasAttachments": attachments.has_attachments(ctx, "Accounts", record["AccountID"])}
+
+
 ACCOUNTS = Entity(
-    name="Accounts", singular="Account", id_field="AccountID", render=render_plain,
+    name="Accounts", singular="Account", id_field="AccountID", render=render_account, attachments=True,
     fields=frozenset({"AccountID", "Code", "Name", "Type", "Status", "Class", "TaxType", "CurrencyCode",
                       "SystemAccount", "BankAccountType", "BankAccountNumber", "EnablePaymentsToAccount",
                       "ShowInExpenseClaims", "ReportingCode", "AddToWatchlist", "UpdatedDateUTC", "Description",
                       "HasAttachments"}),
+    writer=AccountWriter(),
 )
 TAX_RATES = Entity(
     name="TaxRates", singular="TaxRate", id_field="TaxType", render=render_plain, modified_since=False,
@@ -136,17 +229,13 @@ TAX_RATES = Entity(
                       "CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses", "CanApplyToLiabilities",
                       "CanApplyToRevenue"}),
 )
-ITEMS = Entity(
-    name="Items", singular="Item", id_field="ItemID", render=render_plain, alt_keys=("Code",),
-    fields=frozenset({"ItemID", "Code", "Name", "Description", "PurchaseDescription", "IsSold", "IsPurchased",
-                      "IsTrackedAsInventory", "UpdatedDateUTC", "SalesDetails", "PurchaseDetails"}),
-)
 ORGANISATION = Entity(
     name="Organisation", singular="Organisation", id_field="OrganisationID", render=render_plain,
     envelope="Organisations", modified_since=False, by_key=False,
     fields=frozenset({"OrganisationID", "Name", "LegalName", "BaseCurrency", "CountryCode", "Version"}),
 )
 CURRENCIES = Entity(
-    name="Currencies", singular="Currency", id_field="Code", render=render_plain, modified_since=False, by_key=False,
-    fields=frozenset({"Code", "Description"}),
+    name="Currencies", singular="Currency", id_field="Code", modified_since=False, by_key=False,
+    render=lambda ctx, rec, detail: {"Code": rec["Code"], "Description": rec["Description"]},
+    fields=frozenset({"Code", "Description"}), writer=CurrencyWriter(), natural_key=True,
 )

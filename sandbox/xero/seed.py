@@ -1,8 +1,10 @@
 """Seeded books: ``sandbox.seed.model.SideBooks`` (ledger-neutral) turned into Xero records.
 
-The ids given by the generator are used as they are (SeedContact.xero_id, SeedInvoice.xero_id, ...), so the truth
-file names records by the ids the API returns. Without a seed the books hold the reference data only (chart of
-accounts, tax rates, items, currencies) and the organisation.
+The ids given by the generator are used as they are (SeedContact.xero_id, SeedInvoice.xero_id, SeedPayment.xero_id
+as the PaymentID, ...), so the truth file names records by the ids the API returns; where an id is missing a stable
+one is derived from the record's key. Without a seed the books hold the reference data only (chart of accounts, tax
+rates, items, tracking categories, currencies) and the organisation. Credit notes, overpayments, bank transactions,
+journals and attachments: ``sandbox.xero.seed_documents``.
 """
 
 from __future__ import annotations
@@ -13,37 +15,41 @@ from typing import Any
 
 from sandbox.seed import reference as ref
 from sandbox.seed.model import HOME_CURRENCY, SeedContact, SeedInvoice, SeedPayment, SideBooks
+from sandbox.xero import seed_documents, tracking
 from sandbox.xero.books import Books
+from sandbox.xero.documents import compute_totals, next_number
 from sandbox.xero.entities import Ctx
-from sandbox.xero.invoices import compute_totals, next_number
-from sandbox.xero.reference import (account_record, currency_record, item_record, organisation_record,
-                                    tax_rate_record)
-from sandbox.xero.wire import CENT, FOUR, SIX, UTC, q
+from sandbox.xero.items import item_record
+from sandbox.xero.reference import account_record, currency_record, organisation_record, tax_rate_record
+from sandbox.xero.seed_documents import payment_record, seeded_lines
+from sandbox.xero.wire import SIX, UTC, q
 
 # when the reference data was set up: before any seeded document, fixed so seeded books are reproducible
 REFERENCE_CREATED = dt.datetime(2024, 4, 1, 9, 0, tzinfo=UTC)
-_STATUS = {"draft": "DRAFT", "authorised": "AUTHORISED", "paid": "PAID", "voided": "VOIDED", "deleted": "DELETED"}
+STATUS = {"draft": "DRAFT", "authorised": "AUTHORISED", "paid": "PAID", "voided": "VOIDED", "deleted": "DELETED",
+          "posted": "POSTED"}
+_ZERO = Decimal("0")
 
 
 def build_books(side: SideBooks | None, org_id: str, provider: str = "ledgerbridge") -> Books:
     books = Books()
     accounts = side.accounts if side else ref.ACCOUNTS
-    tax_rates = side.tax_rates if side else ref.TAX_RATES
+    tax_rates = (side.tax_rates + side.extra_tax_rates) if side else ref.TAX_RATES
     items = side.items if side else ref.ITEMS
     name = side.organisation_name if side else ref.ORGANISATION_NAME
+    categories = side.tracking if side else ref.TRACKING
     books.put("Organisation", org_id, organisation_record(org_id, name, HOME_CURRENCY, "GB", REFERENCE_CREATED))
-    currencies = [HOME_CURRENCY] + sorted({a.currency for a in accounts} - {HOME_CURRENCY})
-    if side:
-        extra = {c.currency for c in side.contacts} | {i.currency for i in side.invoices}
-        currencies += sorted(extra - set(currencies))
-    for code in currencies:
+    for code in _currencies(side, accounts):
         books.put("Currencies", code, currency_record(code))
     for acc in accounts:
         books.put("Accounts", acc.xero_id, account_record(acc, REFERENCE_CREATED))
     for rate in tax_rates:
         books.put("TaxRates", rate.xero_tax_type, tax_rate_record(rate))
     for item in items:
-        books.put("Items", item.xero_id, item_record(item, REFERENCE_CREATED))
+        if item.xero_id:  # None: an item QuickBooks has and Xero lacks
+            books.put("Items", item.xero_id, item_record(item, REFERENCE_CREATED))
+    for category in categories:
+        books.put("TrackingCategories", category.xero_id, tracking.category_record(category))
     if side is None:
         return books
 
@@ -53,18 +59,35 @@ def build_books(side: SideBooks | None, org_id: str, provider: str = "ledgerbrid
         ids[contact.key] = record["ContactID"]
         books.put("Contacts", record["ContactID"], record)
     ctx = Ctx(books=books, now=REFERENCE_CREATED, provider=provider)
+    credited = seed_documents.credited_by_invoice(side)
+    invoice_ids: dict[str, str] = {}
     for invoice in side.invoices:
         if invoice.contact_key not in ids:
             raise ValueError(f"seeded invoice {invoice.key} names contact {invoice.contact_key}, which the Xero "
                              "side does not hold")
-        record, payments = invoice_record(ctx, invoice, ids[invoice.contact_key])
+        record, payments = invoice_record(ctx, invoice, ids[invoice.contact_key], credited.get(invoice.key, _ZERO))
+        invoice_ids[invoice.key] = record["InvoiceID"]
         books.put("Invoices", record["InvoiceID"], record)
         for payment in payments:
             books.put("Payments", payment["PaymentID"], payment)
         books.add_history(record["InvoiceID"], {"Changes": "Created", "DateUTC": record["UpdatedDateUTC"],
                                                 "User": "System Generated",
                                                 "Details": f"{record.get('InvoiceNumber') or 'Bill'} imported."})
+    seed_documents.load(ctx, side, ids, invoice_ids)
     return books
+
+
+def _currencies(side: SideBooks | None, accounts: list[Any]) -> list[str]:
+    """The enabled currencies: the side's own list (home first), then any an account or a record uses."""
+    out = list(side.currencies) if side else [HOME_CURRENCY]
+    if HOME_CURRENCY not in out:
+        out.insert(0, HOME_CURRENCY)
+    used = {a.currency for a in accounts}
+    if side:
+        used |= {c.currency for c in side.contacts} | {i.currency for i in side.invoices} | \
+            {c.currency for c in side.credit_notes} | {b.currency for b in side.bank_transactions} | \
+            {o.currency for o in side.overpayments}
+    return out + sorted(used - set(out))
 
 
 def contact_record(contact: SeedContact) -> dict[str, Any]:
@@ -95,30 +118,18 @@ def contact_record(contact: SeedContact) -> dict[str, Any]:
     return record
 
 
-def invoice_record(ctx: Ctx, inv: SeedInvoice, contact_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def invoice_record(ctx: Ctx, inv: SeedInvoice, contact_id: str, credited: Decimal = _ZERO
+                   ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     kind = "ACCREC" if inv.kind == "sales" else "ACCPAY"
     invoice_id = inv.xero_id or ref.stable_uuid("xero-invoice", inv.key)
-    lines = []
-    for n, ln in enumerate(inv.lines):
-        account = ref.account(ln.account_code)
-        line: dict[str, Any] = {
-            "LineItemID": ref.stable_uuid("xero-line", inv.key, n), "Description": ln.description,
-            "Quantity": q(ln.quantity, FOUR), "UnitAmount": q(ln.unit_amount, CENT), "AccountCode": account.code,
-            "AccountID": account.xero_id, "TaxType": ln.tax_type, "TaxAmount": q(ln.tax_amount),
-            "LineAmount": ln.line_amount, "Tracking": [],
-        }
-        if ln.item_code:
-            item = ref.item(ln.item_code)
-            line["ItemCode"] = item.code
-            line["_Item"] = {"ItemID": item.xero_id, "Name": item.name, "Code": item.code}
-        lines.append(line)
     updated = inv.updated_at or dt.datetime.combine(inv.date, dt.time(17, 0), tzinfo=UTC)
     record: dict[str, Any] = {
         "InvoiceID": invoice_id, "Type": kind, "Contact": {"ContactID": contact_id}, "Date": inv.date,
-        "DueDate": inv.due_date, "Status": _STATUS[inv.status], "LineAmountTypes": "Exclusive", "LineItems": lines,
-        "CurrencyCode": inv.currency, "CurrencyRate": q(inv.currency_rate, SIX), "AmountPaid": Decimal(0),
-        "AmountCredited": Decimal(0), "SentToContact": kind == "ACCREC" and inv.status != "draft",
-        "HasAttachments": False, "UpdatedDateUTC": updated, "_by_app": False,
+        "DueDate": inv.due_date, "Status": STATUS[inv.status], "LineAmountTypes": "Exclusive",
+        "LineItems": seeded_lines(ctx.books, inv.lines, inv.key), "CurrencyCode": inv.currency,
+        "CurrencyRate": q(inv.currency_rate, SIX), "AmountPaid": _ZERO, "AmountCredited": _ZERO,
+        "SentToContact": kind == "ACCREC" and inv.status != "draft", "HasAttachments": False,
+        "UpdatedDateUTC": updated, "_by_app": False,
     }
     if inv.number:
         record["InvoiceNumber"] = inv.number
@@ -129,25 +140,22 @@ def invoice_record(ctx: Ctx, inv: SeedInvoice, contact_id: str) -> tuple[dict[st
 
     seeded = list(inv.payments)
     compute_totals(record)
-    if inv.status == "paid" and not seeded:
+    live = [p for p in seeded if not p.deleted]
+    if inv.status == "paid" and not live and record["Total"] - credited > 0:
         # a paid document without its payment described: paid in full on the due date into the main bank account
-        seeded = [SeedPayment(date=inv.due_date, amount=record["Total"], account_code=ref.ACCOUNTS[0].code)]
+        seeded.append(SeedPayment(date=inv.due_date, amount=record["Total"] - credited,
+                                  account_code=ref.ACCOUNTS[0].code))
     payments = []
     if record["Status"] not in ("VOIDED", "DELETED", "DRAFT"):
-        for n, pay in enumerate(seeded):
-            account = ref.account(pay.account_code)
-            payments.append({
-                "PaymentID": pay.xero_id or ref.stable_uuid("xero-payment", inv.key, n),
-                "Invoice": {"InvoiceID": invoice_id},
-                "Account": {"AccountID": account.xero_id, "Code": account.code}, "Date": pay.date,
-                "Amount": q(pay.amount), "CurrencyRate": q(inv.currency_rate, SIX), "Reference": pay.reference or "",
-                "Status": "AUTHORISED", "PaymentType": "ACCRECPAYMENT" if kind == "ACCREC" else "ACCPAYPAYMENT",
-                "IsReconciled": False, "UpdatedDateUTC": updated,
-            })
-        record["AmountPaid"] = q(sum((p["Amount"] for p in payments), Decimal(0)))
+        payments = [payment_record(pay, "Invoice", "Invoices", record, f"{inv.key}/{n}")
+                    for n, pay in enumerate(seeded)]
+        record["AmountPaid"] = q(sum((p["Amount"] for p in payments if p["Status"] == "AUTHORISED"), _ZERO))
         compute_totals(record)
-        if payments and record["AmountDue"] <= 0:
+        live_payments = [p for p in payments if p["Status"] == "AUTHORISED"]
+        # credit allocated later (seed_documents) may be what pays it off; the PAID status follows then
+        if live_payments and record["AmountDue"] - credited <= 0:
             record["Status"] = "PAID"
-            record["AmountDue"] = Decimal("0.00")
-            record["FullyPaidOnDate"] = max(p["Date"] for p in payments)
+            record["FullyPaidOnDate"] = max(p["Date"] for p in live_payments)
+        elif record["Status"] == "PAID":
+            record["Status"] = "AUTHORISED"  # settled by credit: seed_documents turns it PAID
     return record, payments

@@ -20,10 +20,17 @@ from sandbox.options import SandboxOptions
 from sandbox.seed.generate import generate, write_truth
 from sandbox.seed.reference import stable_uuid
 from sandbox.xero.books import Books
+from sandbox.xero.bank_transactions import BANK_TRANSACTIONS
 from sandbox.xero.contacts import CONTACTS
+from sandbox.xero.credit_notes import CREDIT_NOTES
+from sandbox.xero.credits import OVERPAYMENTS, PREPAYMENTS
 from sandbox.xero.entities import Ctx, Registry
 from sandbox.xero.invoices import INVOICES
-from sandbox.xero.reference import ACCOUNTS, CURRENCIES, ITEMS, ORGANISATION, TAX_RATES
+from sandbox.xero.items import ITEMS
+from sandbox.xero.manual_journals import MANUAL_JOURNALS
+from sandbox.xero.payments import PAYMENTS
+from sandbox.xero.reference import ACCOUNTS, CURRENCIES, ORGANISATION, TAX_RATES
+from sandbox.xero.tracking import TRACKING_CATEGORIES
 from sandbox.xero.seed import build_books
 from sandbox.xero.webhooks import WebhookSender, new_key
 from sandbox.xero.wire import utc_now_ms
@@ -50,7 +57,9 @@ class XeroSandbox:
         self.opts = opts
         self.clock = Clock()
         self.controls = Controls()
-        self.registry = Registry([CONTACTS, INVOICES, ACCOUNTS, TAX_RATES, ITEMS, ORGANISATION, CURRENCIES])
+        self.registry = Registry([CONTACTS, INVOICES, CREDIT_NOTES, PAYMENTS, BANK_TRANSACTIONS, OVERPAYMENTS,
+                                  PREPAYMENTS, MANUAL_JOURNALS, ITEMS, ACCOUNTS, TAX_RATES, TRACKING_CATEGORIES,
+                                  ORGANISATION, CURRENCIES])
         self.limits = dict(LIMITS)
         self.limiter = RateLimiter(self.clock, windows(self.limits), self.limits["concurrent"],
                                    enabled=opts.rate_limits != "off")

@@ -1,6 +1,7 @@
 """Webhook events after changes (fact sheet §6; spec xero-webhooks.yaml ``WebhookEvent``).
 
-Events are thin (``resourceUrl``, ``resourceId``, ``eventType`` CREATE|UPDATE, ``eventCategory`` CONTACT|INVOICE)
+Events are thin (``resourceUrl``, ``resourceId``, ``eventType`` CREATE|UPDATE, ``eventCategory`` CONTACT|INVOICE|
+CREDITNOTE, the last with ``data: {Type, Status}``)
 and signed ``x-xero-signature = base64(HMAC-SHA256(webhook key, raw body))``. Delivery runs in a background task,
 batched for a moment, so a handler never waits for the receiver; failed deliveries are retried a few times.
 """
@@ -65,15 +66,19 @@ class WebhookSender:
             except asyncio.CancelledError:
                 pass
 
-    def emit(self, category: str, resource_url: str, resource_id: str, event_type: str, at: dt.datetime) -> None:
+    def emit(self, category: str, resource_url: str, resource_id: str, event_type: str, at: dt.datetime,
+             data: dict[str, Any] | None = None) -> None:
         if self._queue is None:
             return
-        self._queue.put_nowait({
+        event: dict[str, Any] = {
             "resourceUrl": resource_url, "resourceId": resource_id,
             "eventDateUtc": at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
             "eventType": event_type, "eventCategory": category, "tenantId": self.tenant_id,
             "tenantType": "ORGANISATION",
-        })
+        }
+        if data is not None:
+            event["data"] = data  # CREDITNOTE events: {Type, Status}
+        self._queue.put_nowait(event)
 
     async def _run(self) -> None:
         assert self._queue is not None

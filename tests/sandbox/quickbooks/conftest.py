@@ -105,6 +105,27 @@ class QBApi:
                  for amount in (amounts or ("100.00",))]
         return self.create("Invoice", {"CustomerRef": {"value": customer_id}, "Line": lines, **fields})
 
+    def vendor(self, name: str | None = None, **fields: Any) -> dict[str, Any]:
+        return self.create("Vendor", {"DisplayName": name or unique("Vendor"), **fields})
+
+    def bill(self, vendor_id: str, *amounts: str, **fields: Any) -> dict[str, Any]:
+        lines = [{"Amount": amount, "DetailType": "AccountBasedExpenseLineDetail",
+                  "AccountBasedExpenseLineDetail": {"AccountRef": {"value": "84"}, "TaxCodeRef": {"value": "2"}}}
+                 for amount in (amounts or ("100.00",))]
+        return self.create("Bill", {"VendorRef": {"value": vendor_id}, "Line": lines, **fields})
+
+    def read(self, entity: str, record_id: str) -> dict[str, Any]:
+        response = self.get(f"{entity.lower()}/{record_id}")
+        assert response.status_code == 200, response.text
+        return response.json()[entity]
+
+    def refused(self, response: requests.Response, code: str) -> dict[str, Any]:
+        """The Fault of a refused write, which must carry ``code``."""
+        assert response.status_code == 400, response.text
+        fault = self.fault(response)
+        assert fault["code"] == code, fault
+        return fault
+
     def control(self, method: str, path: str, **kwargs: Any) -> Any:
         return self.box.control(method, path, **kwargs)
 

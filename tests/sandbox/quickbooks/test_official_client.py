@@ -11,6 +11,7 @@ import os
 import subprocess
 
 import pytest
+import requests
 
 from sandbox.seed import reference
 
@@ -18,12 +19,14 @@ from tests.sandbox.quickbooks.conftest import ROOT, QBApi
 
 CLIENT_PYTHON = ROOT / ".venv-qbclient" / "bin" / "python"
 SCRIPT = ROOT / "tests" / "sandbox" / "quickbooks" / "official_client.py"
+FILE = b"%PDF-1.4\n" + bytes(range(256)) + b"\r\n%%EOF\n"
 
 
 @pytest.mark.skipif(not CLIENT_PYTHON.exists(), reason="run `make install` to build .venv-qbclient")
 def test_python_quickbooks_queries_and_creates(qb_factory) -> None:
     qb: QBApi = qb_factory()
-    info = {**qb.info, "customer_name": "Official Client Ltd", "request_id": "official-invoice-1"}
+    info = {**qb.info, "customer_name": "Official Client Ltd", "request_id": "official-invoice-1",
+            "file_bytes": FILE.decode("latin-1")}
     # the sandbox speaks plain http on localhost; oauthlib refuses that unless told it is intended
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "OAUTHLIB_INSECURE_TRANSPORT": "1"}
     run = subprocess.run([str(CLIENT_PYTHON), "-I", str(SCRIPT), json.dumps(info)], capture_output=True,
@@ -54,3 +57,19 @@ def test_python_quickbooks_queries_and_creates(qb_factory) -> None:
     assert "Title" not in customer  # python-quickbooks sends "" for every unset string; none is kept
     assert [c["idempotency_key"] for c in qb.box.calls() if c["path"].endswith("/invoice")
             and c["idempotency_key"]] == ["official-invoice-1"]
+
+    # issue 4: an Item, a Payment on an invoice, a Bill paid by a BillPayment, a Purchase, a JournalEntry and an
+    # uploaded Attachable, made and read back by the client
+    assert seen["item"] == {"name": "Official Client Ltd retainer", "sku": "OC-RET", "price": 500,
+                            "income": "Sales"}
+    payment = seen["payment"]
+    assert payment["unapplied"] == 0 and payment["invoice_balance"] == 400
+    assert payment["invoice_links"] == [[payment["id"], "Payment"]]
+    assert seen["bill_payment"] == {"total": 60, "bill_balance": 0}
+    assert seen["purchase"] == {"total": 30, "payee": "Official Client Ltd supplier"}
+    assert seen["journal"] == {"doc": "OC-JNL-1", "lines": 2}
+    attachable = seen["attachable"]
+    assert attachable["size"] == len(FILE) and attachable["file"] == "supplier-invoice.pdf"
+    assert attachable["on"] == [["Bill", attachable["bill"]]]
+    link = qb.get(f"download/{attachable['id']}").text
+    assert requests.get(link, timeout=30).content == FILE  # the client's base64 part arrived as the bytes

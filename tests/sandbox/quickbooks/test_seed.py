@@ -3,10 +3,14 @@ with the generator's truth file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 from decimal import Decimal
 from pathlib import Path
+
+import requests
 
 from sandbox.common.clock import Clock
 from sandbox.quickbooks import seed
@@ -15,7 +19,9 @@ from sandbox.quickbooks.operations import Company
 from sandbox.quickbooks.routes import dumps
 from sandbox.quickbooks.store import Books
 from sandbox.seed import reference
-from sandbox.seed.model import SeedContact, SeedInvoice, SeedLine, SeedPayment, SideBooks
+from sandbox.seed.model import (SeedAttachment, SeedBankLine, SeedBankTransaction, SeedContact, SeedCreditNote,
+                                SeedInvoice, SeedItem, SeedJournal, SeedJournalLine, SeedLine, SeedOverpayment,
+                                SeedPayment, SeedTrackingCategory, SeedTrackingOption, SideBooks)
 from tests.sandbox.quickbooks.conftest import QBApi
 from tests.sandbox.quickbooks.xsd import XsdIndex
 
@@ -143,3 +149,177 @@ def test_seeded_server_writes_the_truth(qb_factory, tmp_path: Path) -> None:
     for contact in truth["contacts"]:
         if contact["qb_id"] and contact["entity"] == "customer":
             assert names[contact["qb_id"]] == contact["qb_name"]
+
+
+def _more_books() -> SideBooks:
+    """Contacts and documents, and every list issue 4 added to SideBooks."""
+    day = dt.date(2026, 9, 1)
+    contacts = [
+        SeedContact(key="c1", xero_id=None, qb_id="1", name="Quay Books Ltd", updated_at=WHEN),
+        SeedContact(key="c2", xero_id=None, qb_id="2", name="Dollar Co", currency="USD", updated_at=WHEN),
+        SeedContact(key="s1", xero_id=None, qb_id="1", name="Paper & Ink", is_customer=False, is_supplier=True,
+                    updated_at=WHEN),
+    ]
+    north = [("Region", "North")]
+    paid_twice = [SeedPayment(date=day, amount=D("60.00"), account_code="090", qb_id="7", group="g1"),
+                  SeedPayment(date=day, amount=D("1.00"), account_code="090", qb_id="8", deleted=True)]
+    invoices = [
+        SeedInvoice(key="i1", xero_id=None, qb_id="1", kind="sales", number="0100", contact_key="c1", date=day,
+                    due_date=day, lines=[_line("100.00", "20.00")], payments=[paid_twice[0], paid_twice[1]],
+                    updated_at=WHEN),
+        SeedInvoice(key="i2", xero_id=None, qb_id="2", kind="sales", number="0101", contact_key="c1", date=day,
+                    due_date=day, lines=[SeedLine("work", D("1"), D("50.00"), "200", "OUTPUT2", D("10.00"),
+                                                  item_code="CONSULT-HR", tracking=north)],
+                    payments=[SeedPayment(date=day, amount=D("60.00"), account_code="090", qb_id="7", group="g1")],
+                    updated_at=WHEN),
+        SeedInvoice(key="i3", xero_id=None, qb_id="3", kind="sales", number="0102", contact_key="c2", date=day,
+                    due_date=day, lines=[_line("100.00", "20.00")], currency="USD", currency_rate=D("1.25"),
+                    updated_at=WHEN),
+        SeedInvoice(key="b1", xero_id=None, qb_id="4", kind="bill", number="PI-1", contact_key="s1", date=day,
+                    due_date=day, lines=[SeedLine("ink", D("1"), D("40.00"), "461", "RCINPUT", D("0.00"))],
+                    updated_at=WHEN),
+    ]
+    only_qb = SeedItem("RUSH-FEE", "Rush fee", "Rush fee", D("150.00"), "260", None, "OUTPUT2", "20", None)
+    not_here = dataclasses.replace(reference.ITEMS[-1], qb_id=None)
+    credit_notes = [
+        SeedCreditNote(key="cn1", xero_id=None, qb_id="5", kind="sales", number="CN-1", contact_key="c1", date=day,
+                       lines=[_line("10.00", "2.00")], allocations=[("i1", D("12.00"), day)], updated_at=WHEN),
+        SeedCreditNote(key="vc1", xero_id=None, qb_id="6", kind="purchase", number="CR-9", contact_key="s1",
+                       date=day, lines=[_line("5.00", "1.00", "INPUT2", item=None, account="461")],
+                       allocations=[("b1", D("6.00"), day)], updated_at=WHEN),
+    ]
+    overpayments = [SeedOverpayment(key="o1", xero_id=None, qb_id="9", contact_key="c1", date=day,
+                                    amount=D("15.00"), account_code="090", updated_at=WHEN)]
+    bank = [
+        SeedBankTransaction(key="r1", xero_id=None, qb_id="10", kind="receive", contact_key="c1",
+                            bank_account_code="090", date=day, lines=[SeedBankLine("interest", D("3.00"), "260",
+                                                                                   "NONE", D("0"), north)],
+                            updated_at=WHEN),
+        SeedBankTransaction(key="x1", xero_id=None, qb_id="11", kind="spend", contact_key="s1",
+                            bank_account_code="090", date=day, lines=[SeedBankLine("fee", D("10.00"), "429",
+                                                                                   "INPUT2", D("2.00"))],
+                            reference="100123", payment_type="Check", updated_at=WHEN),
+        SeedBankTransaction(key="x2", xero_id=None, qb_id="12", kind="spend", contact_key=None,
+                            bank_account_code="090", date=day, lines=[SeedBankLine("lunch", D("1.00"), "429",
+                                                                                   "NONE", D("0"))],
+                            status="deleted", updated_at=WHEN),
+    ]
+    journals = [
+        SeedJournal(key="j1", xero_id=None, qb_id="13", narration="Reclassify", date=day, number="JNL-0001",
+                    lines=[SeedJournalLine("to rent", "469", D("25.00"), tracking=north),
+                           SeedJournalLine("from general", "429", D("-25.00"))], updated_at=WHEN),
+        SeedJournal(key="j2", xero_id=None, qb_id="14", narration="Oops", date=day, status="deleted",
+                    lines=[SeedJournalLine("a", "469", D("1")), SeedJournalLine("b", "429", D("-1"))],
+                    updated_at=WHEN),
+    ]
+    attachments = [SeedAttachment(key="a1", owner_kind="bill", owner_key="b1", file_name="ink.pdf",
+                                  mime_type="application/pdf", content=b"%PDF-1.4 ink", qb_id="3")]
+    tracking = [SeedTrackingCategory("Region", "x", (SeedTrackingOption("North", "x", "5000000000000010001"),
+                                                     SeedTrackingOption("Wales", "y", "5000000000000010009")))]
+    return SideBooks("quickbooks", reference.ORGANISATION_NAME, reference.ACCOUNTS, reference.TAX_RATES,
+                     [*reference.ITEMS[:-1], not_here, only_qb], contacts, invoices, credit_notes=credit_notes,
+                     overpayments=overpayments, bank_transactions=bank, journals=journals, attachments=attachments,
+                     tracking=tracking, currencies=["GBP", "USD", "EUR"], extra_tax_rates=reference.QB_EXTRA_TAX_RATES)
+
+
+def test_the_new_side_book_lists_become_quickbooks_records(xsd: XsdIndex) -> None:
+    books = Books(Clock())
+    company = Company("4620816365", books, books.clock)
+    seed.reference_data(company)
+    seed.side_books(company, _more_books(), books.clock.time())
+    rendered = {name: {r.id: company.render(d, r) for r in books.all(name)} for name, d in ENTITIES.items()}
+    as_json = json.loads(dumps(rendered))
+    assert [p for name, rows in as_json.items() for row in rows.values() for p in xsd.entity_problems(name, row)] == []
+
+    items = rendered["Item"]
+    assert items["20"]["Name"] == "Rush fee" and reference.ITEMS[-1].qb_id not in items
+    assert {c["Code"] for c in rendered["CompanyCurrency"].values()} == {"USD", "EUR"}
+    assert rendered["Class"]["5000000000000010009"]["Name"] == "Wales"
+    assert rendered["TaxCode"]["14"]["PurchaseTaxRateList"]["TaxRateDetail"][0]["TaxRateRef"]["value"] == "28"
+    assert rendered["Bill"]["4"]["TxnTaxDetail"]["TaxLine"][0]["TaxLineDetail"]["TaxRateRef"]["value"] == "28"
+
+    # one Payment for the group, over two invoices; the deleted one only a tombstone
+    group = rendered["Payment"]["7"]
+    assert group["TotalAmt"] == D("120.00") and [ln["LinkedTxn"][0]["TxnId"] for ln in group["Line"]] == ["1", "2"]
+    assert "8" not in rendered["Payment"] and ("Payment", "8") in {(t.entity, t.id) for t in books.tombstones}
+    first = rendered["Invoice"]["1"]
+    # 120 less the payment (60) less the credit note allocation (12): the deleted 1.00 paid nothing
+    assert first["Balance"] == D("48.00")
+    memo = rendered["CreditMemo"]["5"]
+    assert memo["TotalAmt"] == D("12.00") and memo["Balance"] == 0 and memo["RemainingCredit"] == 0
+    applied = next(p for p in rendered["Payment"].values() if p["TotalAmt"] == 0)
+    assert {(ln["LinkedTxn"][0]["TxnType"], ln["Amount"]) for ln in applied["Line"]} == {
+        ("Invoice", D("12.00")), ("CreditMemo", D("12.00"))}
+    assert {"TxnId": applied["Id"], "TxnType": "Payment"} in first["LinkedTxn"]
+    assert int(applied["Id"]) > 14  # after every id the generator gave
+    assert rendered["Invoice"]["2"]["Line"][0]["SalesItemLineDetail"]["ClassRef"]["value"] == "5000000000000010001"
+    foreign = rendered["Invoice"]["3"]
+    assert foreign["ExchangeRate"] == D("0.8") and foreign["HomeTotalAmt"] == D("96.00")
+    credit = rendered["VendorCredit"]["6"]
+    assert credit["Balance"] == 0 and rendered["Bill"]["4"]["Balance"] == D("34.00")
+    bill_payment = next(iter(rendered["BillPayment"].values()))
+    assert bill_payment["TotalAmt"] == 0 and rendered["Bill"]["4"]["LinkedTxn"] == [
+        {"TxnId": bill_payment["Id"], "TxnType": "BillPaymentCheck"}]
+    assert rendered["Payment"]["9"]["UnappliedAmt"] == D("15.00") and "Line" not in rendered["Payment"]["9"]
+    # Quay: 48 + 60 - 15 unapplied (the group's 60 all paid invoice 1 and 2)
+    assert rendered["Customer"]["1"]["Balance"] == D("48.00") + D("0.00") - D("15.00")
+
+    deposit = rendered["Deposit"]["10"]
+    assert deposit["TotalAmt"] == D("3.00") and deposit["Line"][0]["DepositLineDetail"]["Entity"] == {
+        "value": "1", "name": "Quay Books Ltd", "type": "Customer"}
+    purchase = rendered["Purchase"]["11"]
+    assert purchase["PaymentType"] == "Check" and purchase["DocNumber"] == "100123"
+    assert purchase["TotalAmt"] == D("12.00") and purchase["EntityRef"]["type"] == "Vendor"
+    assert "12" not in rendered["Purchase"]
+    journal = rendered["JournalEntry"]["13"]
+    assert journal["TotalAmt"] == D("25.00") and journal["DocNumber"] == "JNL-0001"
+    assert [ln["JournalEntryLineDetail"]["PostingType"] for ln in journal["Line"]] == ["Debit", "Credit"]
+    assert ("JournalEntry", "14") in {(t.entity, t.id) for t in books.tombstones}
+    attachable = rendered["Attachable"]["3"]
+    assert attachable["Size"] == len(b"%PDF-1.4 ink") and attachable["AttachableRef"][0]["EntityRef"] == {
+        "type": "Bill", "value": "4"}
+
+
+def test_seeded_balances_agree_with_the_truth_file(qb_factory, tmp_path: Path) -> None:
+    truth_file = tmp_path / "truth.json"
+    qb: QBApi = qb_factory("--seed", "1", "--size", "40", "--truth", str(truth_file), "--rate-limits", "off")
+    truth = json.loads(truth_file.read_text())
+
+    def rows(entity: str) -> dict[str, dict]:
+        found = qb.rows(f"SELECT * FROM {entity} MAXRESULTS 1000", entity)
+        return {r["Id"]: r for r in found}
+
+    invoices, bills = rows("Invoice"), rows("Bill")
+    for doc in truth["invoices"]:
+        if doc["qb_id"] and doc["qb_status"] not in ("deleted", "voided"):
+            record = (invoices if doc["kind"] == "sales" else bills)[doc["qb_id"]]
+            assert Decimal(str(record["Balance"])) == Decimal(doc["qb_due"]), doc["key"]
+    memos, credits = rows("CreditMemo"), rows("VendorCredit")
+    for note in truth["credit_notes"]:
+        if note["qb_id"] and note["qb_status"] not in ("deleted", "voided"):
+            record = (memos if note["kind"] == "sales" else credits)[note["qb_id"]]
+            assert Decimal(str(record["Balance"])) == Decimal(note["qb_remaining"]), note["key"]
+    for transaction in truth["bank_transactions"]:
+        if transaction["qb_id"] and transaction["qb_status"] not in ("deleted", "voided"):
+            record = qb.read(transaction["qb_entity"], transaction["qb_id"])
+            assert Decimal(str(record["TotalAmt"])) == Decimal(transaction["qb_total"]), transaction["key"]
+    for journal in truth["journals"]:
+        if journal["qb_id"] and journal["qb_status"] == "posted":
+            assert Decimal(str(qb.read("JournalEntry", journal["qb_id"])["TotalAmt"])) == Decimal(journal["total"])
+    for attachment in truth["attachments"]:
+        if attachment["qb_id"]:
+            content = requests.get(qb.get(f"download/{attachment['qb_id']}").text, timeout=30).content
+            assert hashlib.sha256(content).hexdigest() == attachment["sha256"]
+    # the customer and vendor balances are the control totals, contact by contact
+    totals = truth["control_totals"]["quickbooks"]
+    ids = {c["key"]: c for c in truth["contacts"] if c["qb_id"]}
+    for kind, entity, side in (("receivables", "Customer", "customer"), ("payables", "Vendor", "supplier")):
+        listed = totals[kind]["contacts"]
+        for key, contact in ids.items():
+            if contact["entity"] != side:
+                continue
+            record = qb.read(entity, contact["qb_id"])
+            expected = Decimal(listed[key]["amount"]) if key in listed else Decimal("0")
+            assert Decimal(str(record["Balance"])) == expected, (entity, key)
+    currencies = qb.rows("SELECT * FROM CompanyCurrency", "CompanyCurrency")
+    assert sorted({"GBP"} | {c["Code"] for c in currencies}) == sorted(truth["currencies"]["quickbooks"])

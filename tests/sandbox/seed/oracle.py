@@ -6,6 +6,7 @@ rather than against the generator's own idea of them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from decimal import Decimal
@@ -52,6 +53,15 @@ def norm_number(number: str | None) -> str | None:
         return None
     m = re.match(r"^[^\d]*?0*(\d+)$", number.strip())
     return m.group(1) if m else re.sub(r"[^0-9a-z]", "", number.lower())
+
+
+def as_quickbooks_shows(inv: SeedInvoice) -> SeedInvoice:
+    """A voided QuickBooks document keeps its lines with zero amounts (a QBO void zeroes them): only its number,
+    contact and date are left to match it by."""
+    if inv.status != "voided":
+        return inv
+    return dataclasses.replace(inv, lines=[dataclasses.replace(ln, unit_amount=Decimal("0"), tax_amount=Decimal("0"))
+                                           for ln in inv.lines])
 
 
 def contact_candidates(rec: SeedContact, others: Iterable[SeedContact]) -> list[SeedContact]:

@@ -21,7 +21,8 @@ FIRST = AS_OF - dt.timedelta(days=120)
 PENNY = Decimal("0.01")
 SALES_TAX = {"OUTPUT2", "RROUTPUT", "ZERORATEDOUTPUT", "EXEMPTOUTPUT", "NONE"}
 BILL_TAX = {"INPUT2", "RRINPUT", "ZERORATEDINPUT", "EXEMPTINPUT", "NONE"}
-RATES = {t.xero_tax_type: t.rate for t in reference.TAX_RATES}
+QB_ONLY_TAX = {t.xero_tax_type for t in reference.QB_EXTRA_TAX_RATES}
+RATES = {t.xero_tax_type: t.rate for t in reference.TAX_RATES + reference.QB_EXTRA_TAX_RATES}
 
 
 def sides(b: SeedBooks) -> tuple[SideBooks, SideBooks]:
@@ -53,11 +54,19 @@ def test_quickbooks_display_names_unique_across_customers_and_vendors(seeded: Se
 
 
 def test_contact_shape(seeded: SeedBooks) -> None:
+    abroad = {r["key"] for r in seeded.truth["contacts"] if "foreign_currency" in r["differences"]}
     for side in sides(seeded):
         for c in side.contacts:
             assert c.is_customer != c.is_supplier, c  # a customer or a supplier, never both
             assert c.name == c.name.strip() and ":" not in c.name and 0 < len(c.name) <= 100
-            assert c.currency == "GBP" and c.country == "GB"
+            assert c.currency in side.currencies
+            if c.key in abroad:
+                # billed abroad in its own currency (QuickBooks has no EUR: its copy stays in GBP)
+                assert c.is_customer and c.country in ("US", "IE") and c.tax_number is None and c.phone is None
+                assert c.currency == ("GBP" if side.ledger == "quickbooks" and c.country == "IE" else
+                                      {"US": "USD", "IE": "EUR"}[c.country])
+            else:
+                assert c.currency == "GBP" and c.country == "GB"
             assert c.payment_terms_days in (14, 30)
             if c.tax_number:
                 digits = re.sub(r"\D", "", c.tax_number)
@@ -73,11 +82,13 @@ def test_ids(seeded: SeedBooks) -> None:
         assert uuid.UUID(c.xero_id).version == 5
     for inv in seeded.xero.invoices:
         assert uuid.UUID(inv.xero_id).version == 5
-    # one QuickBooks sequence per entity type, from 1 with no gaps, in creation order
+    # one QuickBooks sequence per entity type, from 1 with no gaps, in creation order; one id per QuickBooks
+    # payment (the payments of a group share theirs; overpayments are Payments too)
     qb = seeded.quickbooks
     for ids in ([c.qb_id for c in qb.contacts if c.is_customer], [c.qb_id for c in qb.contacts if c.is_supplier],
                 [i.qb_id for i in qb.invoices if i.kind == "sales"], [i.qb_id for i in qb.invoices if i.kind == "bill"],
-                [p.qb_id for i in qb.invoices if i.kind == "sales" for p in i.payments],
+                list({p.qb_id for i in qb.invoices if i.kind == "sales" for p in i.payments} |
+                     {o.qb_id for o in qb.overpayments}),
                 [p.qb_id for i in qb.invoices if i.kind == "bill" for p in i.payments]):
         assert sorted(int(i) for i in ids) == list(range(1, len(ids) + 1))
     for kind in ("sales", "bill"):
@@ -91,17 +102,23 @@ def test_ids(seeded: SeedBooks) -> None:
 def test_references_only_reference_data(seeded: SeedBooks) -> None:
     accounts = {a.code: a for a in reference.ACCOUNTS}
     items = {i.code for i in reference.ITEMS}
+    unmapped = {r["key"] for r in seeded.truth["invoices"] if "unmapped_tax_code:quickbooks" in r["differences"]}
     for side in sides(seeded):
-        assert side.accounts == reference.ACCOUNTS and side.items == reference.ITEMS
+        assert side.accounts == reference.ACCOUNTS and items < {i.code for i in side.items}
         assert side.organisation_name == "Harbour & Finch Ltd"
+        assert side.tracking == reference.TRACKING
         for inv in side.invoices:
             assert 1 <= len(inv.lines) <= 5
-            assert inv.currency == "GBP" and inv.currency_rate == 1
+            assert inv.currency in side.currencies
+            assert inv.currency_rate == (1 if inv.currency == "GBP" else reference.RATES[inv.currency])
             for ln in inv.lines:
-                assert ln.item_code is None or ln.item_code in items
+                assert ln.item_code is None or ln.item_code in items  # lines use the shared items only
                 kind = accounts[ln.account_code].kind
                 if inv.kind == "sales":
                     assert ln.account_code in ("200", "260") and ln.tax_type in SALES_TAX
+                elif inv.key in unmapped:
+                    assert side.ledger == "quickbooks" and ln.tax_type in QB_ONLY_TAX
+                    assert ln.tax_type in {t.xero_tax_type for t in side.extra_tax_rates}
                 else:
                     assert kind in ("expense", "direct_costs") and ln.tax_type in BILL_TAX
                 assert ln.quantity > 0 and ln.unit_amount > 0
@@ -134,6 +151,7 @@ def test_documents_name_contacts_of_their_side(seeded: SeedBooks) -> None:
             c = contacts[inv.contact_key]
             assert c.is_customer if inv.kind == "sales" else c.is_supplier
             assert not c.archived  # archived contacts did no business in the window
+            assert inv.currency == c.currency  # QuickBooks: a transaction is in its customer's currency
 
 
 def test_numbers(seeded: SeedBooks) -> None:
@@ -195,13 +213,16 @@ def test_payments_and_status(seeded: SeedBooks) -> None:
     for side in sides(seeded):
         for inv in side.invoices:
             assert all(p.amount > 0 for p in inv.payments)
-            assert inv.amount_paid <= inv.total
+            # what stands (payments not deleted, credit allocated) never exceeds the total
+            assert inv.amount_paid == sum(p.amount for p in inv.payments if not p.deleted)
+            assert inv.amount_paid + inv.amount_credited <= inv.total
             if inv.status in ("voided", "deleted", "draft"):
                 assert inv.payments == []  # Xero voids only unpaid documents; drafts take no payments
+                assert inv.amount_credited == 0
             elif inv.status == "paid":
-                assert inv.amount_paid == inv.total
+                assert inv.amount_paid == inv.total and inv.amount_due == 0
             else:
-                assert inv.status == "authorised" and inv.amount_paid < inv.total
+                assert inv.status == "authorised" and inv.amount_paid < inv.total and inv.amount_due > 0
             dates = [p.date for p in inv.payments]
             assert dates == sorted(dates)
             assert len({p.key for p in inv.payments}) == len(inv.payments)

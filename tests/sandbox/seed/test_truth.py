@@ -9,10 +9,10 @@ import pytest
 
 from sandbox.seed.model import SeedBooks, SeedContact, SeedInvoice
 
-from .oracle import (InvoiceIndex, books, contact_candidates, invoice_candidates, norm_email, norm_name, norm_number,
-                     norm_phone, norm_vat)
+from .oracle import (InvoiceIndex, as_quickbooks_shows, books, contact_candidates, invoice_candidates, norm_email,
+                     norm_name, norm_number, norm_phone, norm_vat)
 
-CASES = [(0, 10), (1, 10), (5, 10), (2, 40), (7, 40), (42, 40), (3, 400)]
+CASES = [(0, 10), (1, 10), (5, 10), (2, 40), (5, 40), (7, 40), (42, 40), (3, 400)]
 NAME_TAGS = {"name_case", "name_punctuation", "name_spacing", "name_ampersand", "ltd_limited", "co_company"}
 
 
@@ -32,8 +32,10 @@ def index(b: SeedBooks) -> dict[str, dict]:
 
 def test_truth_header(seeded: SeedBooks) -> None:
     t = seeded.truth
-    assert (t["format"], t["seed"], t["size"], t["as_of"]) == (1, seeded.seed, seeded.size, "2026-11-01")
-    assert set(t) >= {"contacts", "invoices", "payments", "ambiguous", "counts"}
+    assert (t["format"], t["seed"], t["size"], t["as_of"]) == (2, seeded.seed, seeded.size, "2026-11-01")
+    assert set(t) >= {"contacts", "invoices", "payments", "ambiguous", "counts", "items", "credit_notes",
+                      "overpayments", "bank_transactions", "journals", "attachments", "control_totals"}
+    assert t["currencies"] == {"xero": seeded.xero.currencies, "quickbooks": seeded.quickbooks.currencies}
 
 
 def test_every_id_exists_and_matches_its_record(seeded: SeedBooks) -> None:
@@ -92,11 +94,11 @@ def test_each_pair_is_the_only_plausible_partner(seeded: SeedBooks) -> None:
 
 
 def _only_partner_documents(b: SeedBooks) -> None:
-    # hard-deleted QuickBooks documents are gone from queries
-    visible_qb = InvoiceIndex(i for i in b.quickbooks.invoices if i.status != "deleted")
+    # hard-deleted QuickBooks documents are gone from queries, voided ones show zero amounts
+    visible_qb = InvoiceIndex(as_quickbooks_shows(i) for i in b.quickbooks.invoices if i.status != "deleted")
     xero = InvoiceIndex(b.xero.invoices)
     x_docs = {i.key: i for i in b.xero.invoices}
-    q_docs = {i.key: i for i in b.quickbooks.invoices}
+    q_docs = {i.key: as_quickbooks_shows(i) for i in b.quickbooks.invoices}
     for r in b.truth["invoices"]:
         if r["match"] != "pair":
             continue
@@ -198,11 +200,16 @@ def _contact_diffs(x: SeedContact, q: SeedContact) -> set[str]:
     if (x.address_line1, x.city, x.postal_code) != (q.address_line1, q.city, q.postal_code):
         assert x.address_line1 is None or q.address_line1 is None
         got.add(f"missing_address:{'xero' if x.address_line1 is None else 'quickbooks'}")
+    if x.currency != q.currency:
+        assert q.currency == "GBP" and x.currency not in ("GBP", "USD")  # QuickBooks has GBP and USD only
+        got.add("currency_not_enabled:quickbooks")
+    if x.currency != "GBP":
+        got.add("foreign_currency")
     if x.archived and q.archived:
         got.add("archived")
     elif x.archived != q.archived:
         got.add(f"archived_one_side:{'xero' if x.archived else 'quickbooks'}")
-    for attr in ("first_name", "last_name", "is_customer", "is_supplier", "currency", "country",
+    for attr in ("first_name", "last_name", "is_customer", "is_supplier", "country",
                  "payment_terms_days", "key", "xero_id", "qb_id"):
         assert getattr(x, attr) == getattr(q, attr), attr
     return got
@@ -243,6 +250,22 @@ def test_invoice_tags_explain_every_difference(seeded: SeedBooks) -> None:
         assert [(a.description, a.quantity, a.unit_amount, a.account_code, a.tax_type, a.item_code)
                 for a in x.lines] == [(a.description, a.quantity, a.unit_amount, a.account_code, a.tax_type,
                                        a.item_code) for a in q.lines]
+        assert x.currency_rate == q.currency_rate and (x.currency != "GBP") == ("foreign_currency" in tags)
+        # tracking: the same on both copies, or on one copy only as tagged
+        xt, qt = [ln.tracking for ln in x.lines], [ln.tracking for ln in q.lines]
+        one_side = {t for t in tags if t.startswith("tracking_one_side")}
+        if xt == qt:
+            assert not one_side and (any(xt) == ("tracking" in tags))
+        else:
+            side = "xero" if any(xt) else "quickbooks"
+            assert one_side == {f"tracking_one_side:{side}"} and not any(qt if side == "xero" else xt)
+            assert "tracking" in tags
+        # credit allocated by each side's credit notes
+        credited = {t for t in tags if t.startswith("credit_allocated")}
+        if x.amount_credited == q.amount_credited:
+            assert credited <= {"credit_allocated"} and (x.amount_credited > 0) == bool(credited)
+        else:
+            assert credited == {"credit_allocated_one_side:xero"} and q.amount_credited == 0
         # numbers
         if x.number == q.number:
             assert not tags & {"number_prefix", "missing_number:xero", "missing_number:quickbooks"}
@@ -268,7 +291,15 @@ def test_invoice_tags_explain_every_difference(seeded: SeedBooks) -> None:
         else:
             assert not voids
         paid = {t for t in tags if t.startswith("paid_one_side") or t.startswith("part_paid_one_side")}
-        if [p.key for p in x.payments] == [p.key for p in q.payments]:
+        deleted = {t for t in tags if t.startswith("payment_deleted")}
+        gone = {("xero" if inv is x else "quickbooks") for inv in (x, q) for p in inv.payments if p.deleted}
+        assert deleted == {f"payment_deleted:{s}" for s in gone}
+        if deleted:
+            # deleted in Xero: QuickBooks still has it (the document stays paid there); deleted in QuickBooks: it
+            # was held there only, and the document is open on both sides
+            assert not paid and x.live_payments == [] and x.status == "authorised"
+            assert q.status == ("paid" if "payment_deleted:xero" in tags else "authorised")
+        elif [p.key for p in x.payments] == [p.key for p in q.payments]:
             assert not paid and (x.status == q.status or bool(voids))
         else:
             more, less = (x, q) if len(x.payments) > len(q.payments) else (q, x)
@@ -280,4 +311,6 @@ def test_invoice_tags_explain_every_difference(seeded: SeedBooks) -> None:
                 assert paid == {f"part_paid_one_side:{side}"} and less.payments == []
         part = any(0 < i.amount_paid < i.total for i in (x, q))
         assert part == ("part_paid" in tags)
+        groups = {p.group for p in x.payments + q.payments}
+        assert (groups != {None} and bool(groups)) == ("multi_invoice_payment" in tags)
         assert (("tax_cent" in tags) == (x.total != q.total))

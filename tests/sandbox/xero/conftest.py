@@ -105,6 +105,27 @@ class XeroClient:
         assert response.status_code == 200, response.text
         return response.json()["Invoices"][0]
 
+    def create_credit_note(self, contact_id: str, kind: str = "ACCRECCREDIT", status: str = "AUTHORISED",
+                           lines: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+        lines = lines or [{"Description": "Refund of a design day", "Quantity": 1, "UnitAmount": 100,
+                           "AccountCode": "200" if kind == "ACCRECCREDIT" else "429"}]
+        body = {"CreditNotes": [{"Type": kind, "Contact": {"ContactID": contact_id}, "Date": "2026-10-05",
+                                 "Status": status, "LineItems": lines, **fields}]}
+        response = self.put("CreditNotes", body)
+        assert response.status_code == 200, response.text
+        return response.json()["CreditNotes"][0]
+
+    def pay(self, target: dict[str, Any], amount: float, account: str = "090", *, expect: int = 200,
+            **fields: Any) -> dict[str, Any]:
+        """PUT one payment of ``target`` (``{"InvoiceID": …}``, ``{"CreditNoteID": …}`` …); its element back."""
+        key = {"InvoiceID": "Invoice", "CreditNoteID": "CreditNote", "OverpaymentID": "Overpayment",
+               "PrepaymentID": "Prepayment"}[next(iter(target))]
+        response = self.put("Payments", {"Payments": [{key: target, "Account": {"Code": account},
+                                                       "Date": "2026-10-10", "Amount": amount, **fields}]},
+                            params={"summarizeErrors": "false"})
+        assert response.status_code == expect, response.text
+        return response.json()["Payments"][0]
+
 
 Factory = Callable[..., XeroClient]
 

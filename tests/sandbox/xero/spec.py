@@ -2,10 +2,13 @@
 
 Every response a test receives goes through :meth:`SpecChecker.check`:
 - Accounting API responses whose status the spec declares (200, 400) validate against that operation's schema
-  (openapi-core); a 400 the operation does not declare validates against the ``Error`` schema;
+  (openapi-core); a 400 the operation does not declare validates against the ``Error`` schema; a non-JSON 200 (an
+  attachment's bytes) only where the operation declares ``application/octet-stream``; a 204 only where declared, and
+  empty;
 - what the spec leaves out (fact sheet §7) is checked by hand: the envelope keys ``Id/Status/ProviderName/
   DateTimeUTC``, every ``/Date(...)/`` field against ``^/Date\\((-?\\d+)([+-]\\d{4})?\\)/$``, the rate-limit headers,
-  problem-details 401/403, the plain-text 404 and the 429 headers;
+  problem-details 401/403/413, the plain-text 404 and the 429 headers; the envelope only on operations whose answer
+  is a plural wrapper (``x-objectArrayKey``: not the bare ``Allocation`` of DELETE …/Allocations/{id});
 - ``/connections`` validates against xero-identity.yaml, token responses against its ``AccessToken`` schema.
 """
 
@@ -105,6 +108,10 @@ class SpecChecker:
                                                   "items": {"$ref": "#/components/schemas/Connection"}})
         self.webhook_schema = load_yaml(SPEC_DIR / "xero-webhooks.yaml")["components"]["schemas"]
         # every property the spec marks as a .NET date: those values must be /Date(...)/ strings
+        self.operations = [
+            (re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$", re.IGNORECASE), ops)
+            for template, ops in accounting["paths"].items()
+        ]
         self.date_keys = {
             name for schema in accounting["components"]["schemas"].values()
             for name, prop in (schema.get("properties") or {}).items()
@@ -144,7 +151,7 @@ class SpecChecker:
             missing = [h for h in LIMIT_HEADERS if h not in headers]
             if missing:
                 raise SpecError(f"{method} {path} -> {status}: no {missing} headers")
-        if status in (401, 403):
+        if status in (401, 403, 413):
             self._problem(status, body, content_type)
             return
         if status == 404:
@@ -153,9 +160,17 @@ class SpecChecker:
         if status == 429:
             self._too_many(headers)
             return
+        if status == 204:
+            if body or "204" not in self._operation(method, path).get("responses", {}):
+                raise SpecError(f"{method} {path} -> 204 where the spec declares none, or with a body {body[:80]!r}")
+            return
         if "application/json" not in content_type:
             if status < 400:
-                raise SpecError(f"{method} {path} -> {status}: a {content_type!r} body where JSON was due")
+                declared = self._operation(method, path).get("responses", {}).get(str(status), {})
+                if "application/octet-stream" not in (declared.get("content") or {}):
+                    raise SpecError(f"{method} {path} -> {status}: a {content_type!r} body where JSON was due")
+                if not content_type:
+                    raise SpecError(f"{method} {path} -> {status}: a file without a Content-Type")
             return  # 405/406/5xx answers are plain text
         data = json.loads(body)
         self._dates(data)
@@ -169,8 +184,25 @@ class SpecChecker:
             errors = sorted(self.error_schema.iter_errors(data), key=str)
             if errors:
                 raise SpecError(f"{method} {path} -> 400 is not an Error: {errors[0].message}") from None
-        if status == 200 and isinstance(data, dict):
+        if status == 200 and isinstance(data, dict) and self._enveloped(method, path):
             self._envelope(data)
+
+    def _operation(self, method: str, path: str) -> dict[str, Any]:
+        """The spec's operation for a request path (templates matched without case, literal segments first)."""
+        local = path.split("/api.xro/2.0", 1)[-1]
+        found = [(pattern.pattern.count("[^/]+"), ops) for pattern, ops in self.operations if pattern.match(local)]
+        for _, ops in sorted(found, key=lambda f: f[0]):
+            if method.lower() in ops:
+                return ops[method.lower()]
+        raise SpecError(f"{method} {path}: no such operation in the spec")
+
+    def _enveloped(self, method: str, path: str) -> bool:
+        schema = self._operation(method, path)["responses"].get("200", {}).get("content", {}).get(
+            "application/json", {}).get("schema", {})
+        if "$ref" not in schema:
+            return True  # History answers declare no content; they are enveloped all the same
+        name = str(schema["$ref"]).rsplit("/", 1)[-1]
+        return bool(self.accounting_spec["components"]["schemas"].get(name, {}).get("x-objectArrayKey"))
 
     @staticmethod
     def _envelope(data: dict[str, Any]) -> None:
@@ -189,7 +221,7 @@ class SpecChecker:
     @staticmethod
     def _problem(status: int, body: bytes, content_type: str) -> None:
         data = json.loads(body)
-        title = {401: "Unauthorized", 403: "Forbidden"}[status]
+        title = {401: "Unauthorized", 403: "Forbidden", 413: "RequestEntityTooLarge"}[status]
         if "application/json" not in content_type or data.get("Status") != status or data.get("Title") != title \
                 or not data.get("Detail") or "Instance" not in data:
             raise SpecError(f"{status} is not Xero's problem details: {data}")
@@ -246,11 +278,18 @@ class SpecChecker:
             raise SpecError(f"token error body {data}")
 
     def webhook_payload(self, payload: dict[str, Any]) -> None:
-        """A delivered webhook body against xero-webhooks.yaml ``WebhookEvent`` (OpenAPI 3.1: JSON Schema 2020)."""
+        """A delivered webhook body against xero-webhooks.yaml ``WebhookEvent`` (OpenAPI 3.1: JSON Schema 2020); its
+        CREDITNOTE events also against ``CreditNoteWebhookEvent`` (``data: {Type, Status}``)."""
         from jsonschema import Draft202012Validator
 
-        validator = Draft202012Validator({"$ref": "#/components/schemas/WebhookEvent",
-                                          "components": {"schemas": self.webhook_schema}})
-        errors = list(validator.iter_errors(payload))
-        if errors:
-            raise SpecError(f"webhook payload: {errors[0].message}")
+        def check(schema: str, body: dict[str, Any]) -> None:
+            validator = Draft202012Validator({"$ref": f"#/components/schemas/{schema}",
+                                              "components": {"schemas": self.webhook_schema}})
+            errors = list(validator.iter_errors(body))
+            if errors:
+                raise SpecError(f"webhook payload ({schema}): {errors[0].message}")
+
+        check("WebhookEvent", payload)
+        notes = [e for e in payload["events"] if e["eventCategory"] == "CREDITNOTE"]
+        if notes:
+            check("CreditNoteWebhookEvent", {**payload, "events": notes})

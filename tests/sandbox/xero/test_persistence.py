@@ -13,6 +13,13 @@ def test_books_and_credentials_survive_a_restart(xero_factory: Factory, tmp_path
     first = xero_factory("--state", state, "--seed", "5", "--size", "12")
     contact = first.create_contact("Kestrel Outdoor Ltd")
     invoice = first.create_invoice(contact["ContactID"])
+    payment = first.pay({"InvoiceID": invoice["InvoiceID"]}, 36)
+    note = first.create_credit_note(contact["ContactID"])
+    first.put(f"CreditNotes/{note['CreditNoteID']}/Allocations",
+              {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 100}]})
+    scan = bytes(range(256)) * 4
+    first.call("PUT", f"Invoices/{invoice['InvoiceID']}/Attachments/scan.bin", data=scan,
+               headers={"Content-Type": "application/octet-stream"})
     key_body = {"Contacts": [{"Name": "Replay After Restart"}]}
     replayed = first.put("Contacts", key_body, headers={"Idempotency-Key": "lb-restart"}).json()
     rotated_refresh, old_access = first.refresh_token, first.access_token
@@ -35,6 +42,10 @@ def test_books_and_credentials_survive_a_restart(xero_factory: Factory, tmp_path
     second.login()
     kept = second.get(f"Invoices/{invoice['InvoiceID']}").json()["Invoices"][0]
     assert kept["InvoiceNumber"] == invoice["InvoiceNumber"] and kept["Total"] == invoice["Total"]
+    # payments, allocations and attachments (their bytes) are kept with the books
+    assert (kept["AmountPaid"], kept["AmountCredited"], kept["HasAttachments"]) == (36, 100, True)
+    assert [p["PaymentID"] for p in kept["Payments"]] == [payment["PaymentID"]]
+    assert second.call("GET", f"Invoices/{invoice['InvoiceID']}/Attachments/scan.bin").content == scan
     # the idempotency cache persists too: a retry across the restart replays
     assert second.put("Contacts", key_body, headers={"Idempotency-Key": "lb-restart"}).json() == replayed
     # the printed refresh token of this start is also good

@@ -65,3 +65,36 @@ def test_token_and_connections_shapes(spec: SpecChecker) -> None:
     with pytest.raises(SpecError):
         spec.check("GET", "http://127.0.0.1:1/connections", 200, headers,
                    json.dumps([{**row, "createdDateUtc": "2019-12-07T18:46:19Z"}]).encode(), BASE, TOKEN)
+
+
+def test_files_204s_bare_allocations_and_413(spec: SpecChecker) -> None:
+    """Attachment bytes only where the spec declares a file, 204 only where declared, the bare Allocation of a
+    deleted allocation without the envelope, 413 as problem details."""
+    invoice_id, attachment_id = GOOD_INVOICE["InvoiceID"], "5a500c1a-5a02-48de-939e-1d234fd170d4"
+    pdf = {**LIMITS, "content-type": "application/pdf"}
+    _check(spec, b"%PDF-1.4", headers=pdf, path=f"/Invoices/{invoice_id}/Attachments/{attachment_id}")
+    with pytest.raises(SpecError):  # a file where JSON is due
+        _check(spec, b"%PDF-1.4", headers=pdf, path=f"/Invoices/{invoice_id}")
+    with pytest.raises(SpecError):  # a file without its type
+        _check(spec, b"%PDF-1.4", headers={k: v for k, v in LIMITS.items() if k != "content-type"},
+               path=f"/Invoices/{invoice_id}/Attachments/scan.pdf")
+
+    no_body = {k: v for k, v in LIMITS.items() if k != "content-type"}
+    _check(spec, b"", 204, no_body, path=f"/Items/{invoice_id}", method="DELETE")
+    with pytest.raises(SpecError):
+        _check(spec, b"", 204, no_body, path=f"/Invoices/{invoice_id}", method="POST")
+    with pytest.raises(SpecError):
+        _check(spec, b"{}", 204, no_body, path=f"/Items/{invoice_id}", method="DELETE")
+
+    allocation = {"AllocationID": attachment_id, "Amount": 5.0, "Date": "/Date(1551744000000+0000)/",
+                  "Invoice": {"InvoiceID": invoice_id}, "IsDeleted": True}
+    _check(spec, allocation, path=f"/CreditNotes/{invoice_id}/Allocations/{attachment_id}", method="DELETE")
+    with pytest.raises(SpecError):  # the Allocation schema requires Amount, Invoice and Date
+        _check(spec, {k: v for k, v in allocation.items() if k != "Invoice"},
+               path=f"/CreditNotes/{invoice_id}/Allocations/{attachment_id}", method="DELETE")
+
+    too_big = {"Type": None, "Title": "RequestEntityTooLarge", "Status": 413, "Detail": "PayloadTooLarge",
+               "Instance": attachment_id, "Extensions": {}}
+    _check(spec, too_big, 413, path=f"/Invoices/{invoice_id}/Attachments/a.pdf", method="PUT")
+    with pytest.raises(SpecError):
+        _check(spec, {**too_big, "Status": 400}, 413, path=f"/Invoices/{invoice_id}/Attachments/a.pdf", method="PUT")

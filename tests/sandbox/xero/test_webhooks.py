@@ -86,3 +86,25 @@ def test_changes_are_announced_signed(xero_factory: Factory, receiver: Receiver,
     fetched = xero.http.get(events[-1]["resourceUrl"], headers=xero.headers())
     assert fetched.json()["Invoices"][0]["Status"] == "AUTHORISED"
     assert [d["status"] for d in xero.control("GET", "webhooks")] == [200] * len(receiver.received)
+
+
+def test_credit_notes_and_settlements_are_announced(xero_factory: Factory, receiver: Receiver,
+                                                    spec: SpecChecker) -> None:
+    """CREDITNOTE events carry data {Type, Status}; a payment or an allocation is an UPDATE of what it settles."""
+    xero = xero_factory("--webhook-url", receiver.url)
+    receiver.key = xero.info["webhook_key"]
+    cid = xero.create_contact("Tidewell Hire")["ContactID"]
+    invoice = xero.create_invoice(cid)
+    note = xero.create_credit_note(cid)
+    xero.put(f"CreditNotes/{note['CreditNoteID']}/Allocations",
+             {"Allocations": [{"Invoice": {"InvoiceID": invoice["InvoiceID"]}, "Amount": 20, "Date": "2026-10-06"}]})
+    xero.pay({"InvoiceID": invoice["InvoiceID"]}, 100)
+    events = receiver.events(6)
+    seen = [(e["eventCategory"], e["eventType"], e["resourceId"]) for e in events]
+    assert seen == [("CONTACT", "CREATE", cid), ("INVOICE", "CREATE", invoice["InvoiceID"]),
+                    ("CREDITNOTE", "CREATE", note["CreditNoteID"]), ("INVOICE", "UPDATE", invoice["InvoiceID"]),
+                    ("CREDITNOTE", "UPDATE", note["CreditNoteID"]), ("INVOICE", "UPDATE", invoice["InvoiceID"])]
+    assert events[2]["data"] == {"Type": "ACCRECCREDIT", "Status": "AUTHORISED"}
+    assert all("data" not in e for e in events if e["eventCategory"] != "CREDITNOTE")
+    for body, _ in receiver.received:
+        spec.webhook_payload(json.loads(body))

@@ -105,11 +105,14 @@ def test_invoice_totals_come_from_the_lines(xero: XeroClient) -> None:
         {"Description": "Print", "Quantity": 1, "UnitAmount": 10.03, "AccountCode": "200", "TaxAmount": 2.02}])
     assert override["TotalTax"] == 2.02 and override["Total"] == 12.05
 
+    # the seeded Xero books price the item their own way: the line takes the price the item has there
+    price = xero.get("Items/WORKSHOP").json()["Items"][0]["SalesDetails"]["UnitPrice"]
     from_item = xero.create_invoice(cid, lines=[{"ItemCode": "WORKSHOP", "Quantity": 2, "DiscountRate": 10}])
     line = from_item["LineItems"][0]
     assert (line["Description"], line["UnitAmount"], line["AccountCode"], line["TaxType"]) == (
-        "Discovery workshop", 1200, "200", "OUTPUT2")
-    assert line["LineAmount"] == 2160 and from_item["TotalDiscount"] == 240 and from_item["Total"] == 2592
+        "Discovery workshop", price, "200", "OUTPUT2")
+    assert line["LineAmount"] == round(price * 1.8, 2) and from_item["TotalDiscount"] == round(price * 0.2, 2)
+    assert from_item["Total"] == round(price * 1.8 * 1.2, 2)
     assert line["Item"]["Code"] == "WORKSHOP"
 
 
