@@ -115,6 +115,8 @@ class Mappings:
     default_bank_account: str | None = None
     # the Xero contact of money spent or received that QuickBooks keeps without a payee
     sundry_contact: str = "Sundry expenses"
+    # QuickBooks accounts payments wait in before a deposit (Undeposited Funds): to Xero, the default bank account
+    clearing_accounts: tuple[str, ...] = ()
     lines: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, xero code) -> line in the file
 
     def with_items(self, linked: dict[str, str]) -> Mappings:
@@ -276,6 +278,11 @@ def load_mappings(path: Path) -> Mappings:
         if side == "purchases":
             sales_rate, purchase_rate = None, sales_rate
         result.taxes.append(TaxMapping(xero_code, qb_code, side, _line(entry), sales_rate, purchase_rate))
+    clearing = _get(path, top, "quickbooks_clearing_accounts", root, "the mapping file", required=False)
+    if clearing is not None:
+        if not isinstance(clearing, SequenceNode):
+            raise ConfigError(path, _line(clearing), "quickbooks_clearing_accounts must be a list of account ids")
+        result.clearing_accounts = tuple(_scalar(path, n, "a clearing account") for n in clearing.value)
     sundry = _get(path, top, "sundry_contact", root, "the mapping file", required=False)
     if sundry is not None:
         result.sundry_contact = _scalar(path, sundry, "sundry_contact")

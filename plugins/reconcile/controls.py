@@ -60,9 +60,10 @@ def _compare_kind(conn: Any, pair: PairConfig, run: RunInfo, kind: str, entities
                   as_of: dt.date) -> dict[str, Any]:
     statement = db.composed(
         "control/open_items",
-        xero_docs=f"stg_xero_{entities['doc_entity']}", qb_docs=f"stg_quickbooks_{entities['doc_entity']}",
-        xero_credits=f"stg_xero_{entities['credit_entity']}",
-        qb_credits=f"stg_quickbooks_{entities['credit_entity']}")
+        xero_docs_table=f"stg_xero_{entities['doc_entity']}",
+        qb_docs_table=f"stg_quickbooks_{entities['doc_entity']}",
+        xero_credits_table=f"stg_xero_{entities['credit_entity']}",
+        qb_credits_table=f"stg_quickbooks_{entities['credit_entity']}")
     rows = conn.execute(statement, {"pair": pair.name, "as_of": as_of, **entities}).fetchall()
     totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: {"xero": ZERO, "quickbooks": ZERO})
     by_doc: dict[str, dict[str, Any]] = {}

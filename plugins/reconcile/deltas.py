@@ -29,7 +29,7 @@ from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_count
 log = logging.getLogger(__name__)
 
 PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
-                    "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked"]
+                    "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked", "not_editable"]
 CHUNK = 500
 GONE = ("voided", "deleted")
 
@@ -181,7 +181,8 @@ class Planner:
                     continue
                 self.plan_write(target, "create", source_ledger, row, None, None, payload, label)
                 self.cleared[source_ledger].append(row["ledger_id"])
-                for f, (reason, message) in self.spec.report_only.items():
+                for f in self.spec.report_on_create:
+                    reason, message = self.spec.report_only[f]
                     if not _empty(row.get(f)) and row.get(f) != 0:
                         self._report_unlinked(reason, source_ledger, row, label,
                                               f"copied to {target} without its {f.replace('_', ' ')} "
@@ -362,11 +363,16 @@ class Planner:
     def _update(self, target_ledger: str, source_ledger: str, source: dict, target: dict, label: str | None,
                 diffs: dict) -> None:
         side = self.spec.side(target_ledger)
-        if not self.config.writes_to(target_ledger) or side.update_payload is None:
-            self._report("direction", self._rows_for_report(source_ledger, source, target)[0],
-                         self._rows_for_report(source_ledger, source, target)[1], None,
+        rows = self._rows_for_report(source_ledger, source, target)
+        if not self.config.writes_to(target_ledger):
+            self._report("direction", rows[0], rows[1], None,
                          f"{self.spec.name} only flow {self.config.direction}, so {target_ledger} is not changed; "
                          "the difference stays until one side is edited to match", diffs=diffs)
+            return
+        if side.update_payload is None:
+            self._report("not_editable", rows[0], rows[1], None,
+                         f"{self.spec.name} are not edited once carried across; correct the record in one ledger "
+                         "(delete it there to have it removed from the other)", diffs=diffs)
             return
         why = side.locked(target) if side.locked else None
         if why:

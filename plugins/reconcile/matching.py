@@ -51,6 +51,7 @@ def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None =
         conn.execute(rules, {"pair": pair.name, "entity": spec.name,
                              "contact_entity": spec.reference_entity("contact_id"),
                              "document_entity": spec.reference_entities.get("document_id"),
+                             "credit_entity": spec.reference_entities.get("credit_id"),
                              "xero_entities": [spec.name, *spec.siblings_on("xero")],
                              "qb_entities": [spec.name, *spec.siblings_on("quickbooks")]})
         decisions = conn.execute(db.sql("match/decide")).fetchall()

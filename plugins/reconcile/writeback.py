@@ -98,7 +98,8 @@ class Sender:
                                                 {"HistoryRecords": [{"Details": r["payload"]["Details"][:250]}]})
                                 for r in rows)[:500]
             if directive(rows[0], "path"):
-                return ",".join(idempotency_key("POST", directive(r, "path"), body(r)) for r in rows)[:500]
+                return ",".join(idempotency_key(directive(r, "method", "POST"), directive(r, "path"), body(r))
+                                for r in rows)[:500]
             method = "PUT" if operation == "create" else "POST"
             return idempotency_key(method, resource, {resource: [body(r) for r in rows]})
         from quickbooks.hooks import request_id  # noqa: PLC0415
@@ -131,13 +132,16 @@ class Sender:
                 outcomes.append(Outcome(r["id"], True, r["target_id"]))
             return outcomes
         if directive(rows[0], "path"):
-            # one record per request (a Xero payment is deleted by POST /Payments/{id})
+            # one record per request (a Xero payment is deleted by POST /Payments/{id}, credit is allocated by
+            # PUT /CreditNotes/{id}/Allocations)
             outcomes = []
             for r in rows:
-                path, payload = directive(r, "path"), body(r)
-                answer = self.hook.request("POST", path, json_body=payload, record=r["label"],
-                                           headers={"Idempotency-Key": idempotency_key("POST", path, payload)})
-                record = (answer.json().get(resource) or [{}])[0]
+                path, payload, method = directive(r, "path"), body(r), directive(r, "method", "POST")
+                answer = self.hook.request(method, path, json_body=payload or None, record=r["label"],
+                                           headers={"Idempotency-Key": idempotency_key(method, path, payload)})
+                data = answer.json() if answer.content else {}
+                record = (data.get(resource) or [{}])[0] if isinstance(data.get(resource), list) else \
+                    data.get(resource) or data
                 outcomes.append(Outcome(r["id"], True, record.get(ID_FIELDS.get(resource, "")) or r["target_id"],
                                         record.get("UpdatedDateUTC"), record=record))
             return outcomes
@@ -289,6 +293,10 @@ class Writer:
                                                               "quickbooks_version": versions[1]})
             self._note_back(row, outcome)
         elif row["operation"] in ("update", "void", "delete"):
+            if row["operation"] == "delete" and self.ledger == "quickbooks":
+                # a QuickBooks delete is a hard delete no query shows again: the mirror learns it now
+                self.conn.execute(db.composed("stage/mark_deleted", table=self.spec.stage_table(self.ledger)),
+                                  {"pair": self.pair.name, "run_id": self.run.run_id, "ids": [row["target_id"]]})
             xero_id, qb_id = ((row["target_id"], row["source_id"]) if self.ledger == "xero"
                               else (row["source_id"], row["target_id"]))
             versions = ((outcome.version, row["source_version"]) if self.ledger == "xero"

@@ -35,6 +35,8 @@ ID_FIELDS: dict[str, str] = {
     "Accounts": "AccountID",
     "Overpayments": "OverpaymentID",
     "Prepayments": "PrepaymentID",
+    "Allocations": "AllocationID",
+    "Attachments": "AttachmentID",
 }
 # resources whose GET list takes page/pageSize (fact sheet §2.2); the others return everything at once
 PAGED = {"Contacts", "Invoices", "CreditNotes", "Payments", "BankTransactions", "ManualJournals", "Overpayments",

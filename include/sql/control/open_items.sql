@@ -4,16 +4,16 @@
 WITH docs AS (
     SELECT 'xero' AS ledger, %(doc_entity)s AS entity, ledger_id, contact_id, number, due_date, date,
            amount_due AS due
-    FROM {xero_docs} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
+    FROM {xero_docs_table} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
     UNION ALL
     SELECT 'quickbooks', %(doc_entity)s, ledger_id, contact_id, number, due_date, date, amount_due
-    FROM {qb_docs} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
+    FROM {qb_docs_table} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
     UNION ALL
     SELECT 'xero', %(credit_entity)s, ledger_id, contact_id, number, date, date, -amount_due
-    FROM {xero_credits} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
+    FROM {xero_credits_table} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
     UNION ALL
     SELECT 'quickbooks', %(credit_entity)s, ledger_id, contact_id, number, date, date, -amount_due
-    FROM {qb_credits} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
+    FROM {qb_credits_table} WHERE pair = %(pair)s AND NOT deleted AND status IN ('authorised', 'paid')
 )
 SELECT d.ledger, d.entity, d.ledger_id, d.number, coalesce(d.due, 0) AS due,
        CASE WHEN d.ledger = 'xero' THEN d.contact_id ELSE c.xero_id END AS xero_contact,

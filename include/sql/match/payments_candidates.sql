@@ -1,10 +1,11 @@
 -- Payments kept by hand on both sides: on documents already linked, the same amount, and the same date (a day
 -- or two apart is still plausible: one ledger may have recorded the bank date). Overpayments: for a contact
--- already linked, the same amount and date. A payment deleted on one side is matched too, so that its partner is
+-- already linked, the same amount and date. Credit allocated: to the same linked document from the same linked
+-- credit note, the same amount. A payment deleted on one side is matched too, so that its partner is
 -- deleted rather than copied back.
 WITH x AS (
     SELECT s.* FROM {xero_table} s
-    WHERE s.pair = %(pair)s AND s.kind IN ('payment', 'overpayment')
+    WHERE s.pair = %(pair)s AND s.kind IN ('payment', 'overpayment', 'credit_allocation')
       AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
                       WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
 ),
@@ -24,8 +25,11 @@ pairs AS (
       ON d.pair = x.pair AND d.entity = %(document_entity)s AND d.xero_id = x.document_id
     LEFT JOIN ledgerbridge.xref c
       ON c.pair = x.pair AND c.entity = %(contact_entity)s AND c.xero_id = x.contact_id
+    LEFT JOIN ledgerbridge.xref k
+      ON k.pair = x.pair AND k.entity = %(credit_entity)s AND k.xero_id = x.credit_id
     WHERE (x.kind = 'payment' AND d.quickbooks_id = q.document_id)
        OR (x.kind = 'overpayment' AND c.quickbooks_id = q.contact_id)
+       OR (x.kind = 'credit_allocation' AND d.quickbooks_id = q.document_id AND k.quickbooks_id = q.credit_id)
 )
 INSERT INTO match_candidates (xero_id, quickbooks_id, score, rule)
 SELECT xero_id, quickbooks_id,

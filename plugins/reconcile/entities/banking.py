@@ -128,6 +128,9 @@ class BankTransactions:
             payload["CurrencyCode"] = row["currency"]
         return payload
 
+    def xero_update(self, row: dict, current: dict, ctx: WriteContext) -> dict:
+        return {"BankTransactionID": current["BankTransactionID"], **self.xero_create(row, ctx)}
+
     def xero_delete(self, current: dict) -> dict:
         return {"BankTransactionID": current["BankTransactionID"], "Status": "DELETED"}
 
@@ -222,6 +225,14 @@ class BankTransactions:
                 payload["EntityRef"] = {"value": contact, "type": "Vendor"}
         return payload
 
+    def qb_update(self, row: dict, current: dict, ctx: WriteContext) -> dict:
+        payload = self.qb_create(row, ctx)
+        resource = "Deposit" if "DepositToAccountRef" in current else "Purchase"
+        if payload["_resource"] != resource:
+            raise self.error("xero", row["ledger_id"], "Type", f"it is a {resource} in QuickBooks; money in and money "
+                             "out cannot be swapped by an edit", row.get("reference"))
+        return {**payload, "Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True}
+
     def qb_link_id(self, payload: dict, new_id: str, record: dict | None) -> str:
         return f"{payload.get('_resource', 'Purchase')}:{new_id}"
 
@@ -233,12 +244,12 @@ class BankTransactions:
         label = lambda r: r.get("reference") or r["ledger_id"]  # noqa: E731
         return EntitySpec(
             name=self.entity, columns=BANK_COLUMNS, compare=BANK_COMPARE, depends_on=("contacts", "suppliers"),
-            xero=Side("xero", "BankTransactions", self.xero_read, self.xero_normalise, self.xero_create, None,
-                      self.xero_delete, label=label, include=lambda r: r.get("kind") in ("receive", "spend"),
+            xero=Side("xero", "BankTransactions", self.xero_read, self.xero_normalise, self.xero_create,
+                      self.xero_update, self.xero_delete, label=label, include=lambda r: r.get("kind") in ("receive", "spend"),
                       void_operation="delete",
                       creatable=lambda r: r.get("status") == "authorised"),
-            quickbooks=Side("quickbooks", "Purchase", self.qb_read, self.qb_normalise, self.qb_create, None,
-                            self.qb_delete, label=label, include=lambda r: r.get("kind") in ("receive", "spend"),
+            quickbooks=Side("quickbooks", "Purchase", self.qb_read, self.qb_normalise, self.qb_create,
+                            self.qb_update, self.qb_delete, label=label, include=lambda r: r.get("kind") in ("receive", "spend"),
                             void_operation="delete", link_id=self.qb_link_id,
                             deleted_since=_qb_deleted(("Purchase", "Deposit")),
                             # expenses come to Xero; deposits mostly bank payments already carried, so they do not

@@ -102,6 +102,8 @@ class EntitySpec:
     creatable: Callable[[dict], bool] = lambda row: True
     # fields compared but never written: a difference goes to the exception queue as (reason, message)
     report_only: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # report-only fields a create cannot carry (a document's payments): a created record with one is reported
+    report_on_create: tuple[str, ...] = ()
     # (ledger created on, new id, run id) -> a note for the source record's history (Xero History), or None
     note_on_source: Callable[[str, str, str], str | None] | None = None
     doc: str = ""

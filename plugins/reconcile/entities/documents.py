@@ -155,7 +155,8 @@ class Documents:
                     item.get("AccountCode"), item.get("TaxType"), item.get("ItemCode"), xero_tracking(item))))
             except ValueError as exc:
                 raise self.error("xero", record_id, f"LineItems[{index}]", str(exc), label) from None
-        paid = decimal(raw.get("AmountPaid")) or Decimal("0")
+        # what is settled: paid, and credit allocated (QuickBooks' balance counts both the same way)
+        paid = (decimal(raw.get("AmountPaid")) or Decimal("0")) + (decimal(raw.get("AmountCredited")) or Decimal("0"))
         if k.xero_resource == "CreditNotes":  # a credit note's "paid" part is what was allocated or refunded
             paid = (decimal(raw.get("Total")) or Decimal("0")) - (decimal(raw.get("RemainingCredit")) or Decimal("0"))
         row = {
@@ -468,17 +469,26 @@ class Documents:
             # QuickBooks voids invoices; bills and credits can only be deleted
             quickbooks=Side("quickbooks", k.qb_resource, self.qb_read, self.qb_normalise, self.qb_create,
                             self.qb_update, self.qb_void, label=label, find_existing=self.qb_find,
-                            void_operation="void" if k.qb_resource == "Invoice" else "delete"),
+                            void_operation="void" if k.qb_resource == "Invoice" else "delete",
+                            deleted_since=qb_deleted(k.qb_resource)),
             creatable=lambda row: row.get("status") in SYNCED_STATUSES,
             # what was paid or allocated is carried by the payments entities, not by editing the document
             report_only={"amount_paid": ("payment_mismatch", "the payments differ between the ledgers and have to "
                                                              "be carried across as payments")},
+            report_on_create=("amount_paid",),
             note_on_source=self.note,
             doc=k.doc,
             contact_entity=k.contact_entity,
             references_currency=True,
             matcher="documents",
         )
+
+
+def qb_deleted(resource: str) -> Any:
+    def deleted_since(hook: Any, since: Any) -> list[str]:
+        return [str(r["Id"]) for r in hook.changes([resource], since).get(resource, [])
+                if r.get("status") == "Deleted"]
+    return deleted_since
 
 
 def xero_locked(row: dict) -> str | None:

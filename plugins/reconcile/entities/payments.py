@@ -23,9 +23,10 @@ from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
 from reconcile.normalise import clean_text, decimal, money, rate_from_quickbooks, rate_to_quickbooks
 from xero.dates import parse_ms_date
 
-COLUMNS = ("kind", "document_id", "contact_id", "group_id", "date", "amount", "currency", "currency_rate",
-           "bank_account", "reference", "status")
-COMPARE = ("kind", "document_id", "status")
+COLUMNS = ("kind", "document_id", "credit_id", "contact_id", "group_id", "date", "amount", "currency",
+           "currency_rate", "bank_account", "reference", "status")
+COMPARE = ("kind", "document_id", "credit_id", "status")
+KINDS = ("payment", "overpayment", "credit_allocation")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class PaymentKind:
     qb_document: str  # "Invoice" | "Bill"
     qb_contact_ref: str  # "CustomerRef" | "VendorRef"
     overpayments: bool  # customers' overpayments too
+    credit_entity: str  # "credit_notes" | "vendor_credits": credit allocated to documents travels here too
+    xero_credit_type: str  # ACCRECCREDIT | ACCPAYCREDIT
+    qb_credit: str  # "CreditMemo" | "VendorCredit"
     doc: str
 
 
@@ -58,8 +62,16 @@ class Payments:
         yield from hook.iter_records("Payments", modified_since=since)
         if self.kind.overpayments:
             yield from hook.iter_records("Overpayments", modified_since=since)
+        for credit in hook.iter_records("CreditNotes", modified_since=since):
+            if credit.get("Type") != self.kind.xero_credit_type:
+                continue
+            for allocation in credit.get("Allocations") or []:
+                yield {"_allocation": allocation, "_credit": {k: credit.get(k) for k in (
+                    "CreditNoteID", "Contact", "CurrencyCode", "CurrencyRate", "UpdatedDateUTC", "Status")}}
 
     def xero_normalise(self, raw: dict, mappings: Mappings) -> dict:
+        if "_allocation" in raw:
+            return self._xero_allocation(raw)
         overpayment = "OverpaymentID" in raw
         record_id = raw.get("OverpaymentID") if overpayment else raw.get("PaymentID")
         record_id = record_id or "?"
@@ -87,6 +99,22 @@ class Payments:
             bank_account=(raw.get("Account") or {}).get("Code"), reference=clean_text(raw.get("Reference")),
             status="deleted" if raw.get("Status") == "DELETED" else "authorised")
 
+    def _xero_allocation(self, raw: dict) -> dict:
+        allocation, credit = raw["_allocation"], raw["_credit"]
+        record_id = allocation.get("AllocationID") or "?"
+        try:
+            updated, date = parse_ms_date(credit.get("UpdatedDateUTC")), parse_ms_date(allocation.get("Date"))
+        except ValueError as exc:
+            raise self.error("xero", record_id, "Date", str(exc)) from None
+        deleted = bool(allocation.get("IsDeleted")) or credit.get("Status") in ("VOIDED", "DELETED")
+        return self._row(
+            record_id, f"{credit.get('UpdatedDateUTC')}:{deleted}", updated, kind="credit_allocation",
+            document_id=(allocation.get("Invoice") or {}).get("InvoiceID"), credit_id=credit.get("CreditNoteID"),
+            contact_id=(credit.get("Contact") or {}).get("ContactID"), group_id=None,
+            date=date.date() if date else None, amount=_q2(decimal(allocation.get("Amount"))),
+            currency=credit.get("CurrencyCode"), currency_rate=decimal(credit.get("CurrencyRate")), bank_account=None,
+            reference=None, status="deleted" if deleted else "authorised")
+
     def _xero_kind(self, raw: dict) -> str:
         return "payment" if raw.get("PaymentType") in self.kind.xero_payment_types else "other"
 
@@ -97,9 +125,25 @@ class Payments:
         return row
 
     def xero_include(self, row: dict) -> bool:
-        return row.get("kind") in ("payment", "overpayment")
+        return row.get("kind") in KINDS
+
+    def _resolve(self, ctx: WriteContext, entity: str, ledger: str, record_id: str | None, row: dict,
+                 what: str) -> str:
+        linked = ctx.resolve(entity, ledger, record_id) if record_id else None
+        if linked is None:
+            raise self.error(ledger, row["ledger_id"], what, f"{entity[:-1].replace('_', ' ')} {record_id} is not "
+                             f"linked yet, so what was paid or credited on it cannot be carried across",
+                             reason="document_not_linked")
+        return linked
 
     def xero_create(self, row: dict, ctx: WriteContext) -> dict:
+        if row["kind"] == "credit_allocation":
+            document = self._resolve(ctx, self.kind.document_entity, "quickbooks", row["document_id"], row,
+                                     "LinkedTxn")
+            credit = self._resolve(ctx, self.kind.credit_entity, "quickbooks", row["credit_id"], row, "LinkedTxn")
+            return {"_resource": "Allocations", "_path": f"CreditNotes/{credit}/Allocations", "_method": "PUT",
+                    "Allocations": [{"Invoice": {"InvoiceID": document}, "Amount": str(row["amount"]),
+                                     "Date": row["date"].isoformat() if row.get("date") else None}]}
         if row["kind"] == "overpayment":
             contact = ctx.resolve(self.kind.contact_entity, "quickbooks", row["contact_id"])
             if contact is None:
@@ -134,7 +178,18 @@ class Payments:
                              "the mapping file has no default_bank_account")
         return code
 
+    @staticmethod
+    def xero_link_id(payload: dict, new_id: str, record: dict | None) -> str:
+        """An overpayment is made by a bank transaction: it is staged under the Overpayment's id."""
+        if payload.get("_resource") == "BankTransactions":
+            return (record or {}).get("OverpaymentID") or new_id
+        return new_id
+
     def xero_delete(self, current: dict) -> dict:
+        if "_allocation" in current:
+            credit, allocation = current["_credit"]["CreditNoteID"], current["_allocation"]["AllocationID"]
+            return {"_resource": "Allocations", "_method": "DELETE",
+                    "_path": f"CreditNotes/{credit}/Allocations/{allocation}"}
         if "OverpaymentID" in current:  # an overpayment goes with the bank transaction that made it
             return {"_resource": "BankTransactions", "_path": f"BankTransactions/{current['OverpaymentID']}",
                     "Status": "DELETED"}
@@ -148,13 +203,17 @@ class Payments:
                 yield part
 
     def qb_parts(self, raw: dict) -> list[dict]:
-        """The rows a payment is staged as: its raw record with the part it stands for."""
+        """The rows a payment is staged as: its raw record with the part it stands for. A payment of nothing that
+        links documents and a credit is credit applied to the documents (QuickBooks' way of allocating credit)."""
         parts = []
+        credits = [str(linked["TxnId"]) for line in raw.get("Line") or [] for linked in line.get("LinkedTxn") or []
+                   if linked.get("TxnType") == self.kind.qb_credit]
+        applies_credit = bool(credits) and (decimal(raw.get("TotalAmt")) or Decimal("0")) == 0
         for index, line in enumerate(raw.get("Line") or []):
             for linked in line.get("LinkedTxn") or []:
                 if linked.get("TxnType") == self.kind.qb_document:
                     parts.append({**raw, "_part": {"document": str(linked["TxnId"]), "amount": line.get("Amount"),
-                                                   "line": index}})
+                                                   "line": index, "credit": credits[0] if applies_credit else None}})
         unapplied = decimal(raw.get("UnappliedAmt")) or Decimal("0")
         if self.kind.overpayments and unapplied > 0:
             parts.append({**raw, "_part": {"document": None, "amount": raw.get("UnappliedAmt"), "line": None}})
@@ -176,12 +235,16 @@ class Payments:
         else:
             bank_ref = (raw.get("DepositToAccountRef") or {}).get("value")
         try:
-            bank = mappings.xero_account(bank_ref) if bank_ref else None
+            if bank_ref and bank_ref in mappings.clearing_accounts:
+                bank = mappings.default_bank_account  # Undeposited Funds: Xero banks the payment directly
+            else:
+                bank = mappings.xero_account(bank_ref) if bank_ref else None
         except UnmappedCode as exc:
             raise self.error("quickbooks", record_id, "bank account", str(exc), reason="unmapped_code",
                              code=exc.code) from None
+        kind = "credit_allocation" if part.get("credit") else "payment" if part["document"] else "overpayment"
         return self._row(
-            record_id, raw.get("SyncToken"), updated, kind="payment" if part["document"] else "overpayment",
+            record_id, raw.get("SyncToken"), updated, kind=kind, credit_id=part.get("credit"),
             document_id=part["document"], contact_id=(raw.get(self.kind.qb_contact_ref) or {}).get("value"),
             group_id=payment_id, date=date, amount=_q2(decimal(part["amount"])),
             currency=(raw.get("CurrencyRef") or {}).get("value"), currency_rate=rate_from_quickbooks(raw.get("ExchangeRate")),
@@ -209,13 +272,18 @@ class Payments:
             if row["currency"] != ctx.home_currency("quickbooks") and row.get("currency_rate"):
                 payload["ExchangeRate"] = rate_to_quickbooks(row["currency_rate"])
         if row["kind"] == "payment":
-            document = ctx.resolve(k.document_entity, "xero", row["document_id"])
-            if document is None:
-                raise self.error("xero", row["ledger_id"], "Invoice",
-                                 f"document {row['document_id']} is not linked to QuickBooks yet, so its payment "
-                                 "cannot be carried across", reason="document_not_linked")
+            document = self._resolve(ctx, k.document_entity, "xero", row["document_id"], row, "Invoice")
             payload["Line"] = [{"Amount": str(row["amount"]),
                                 "LinkedTxn": [{"TxnId": document, "TxnType": k.qb_document}]}]
+        if row["kind"] == "credit_allocation":
+            # QuickBooks applies credit with a payment of nothing: the document and the credit, same amount
+            document = self._resolve(ctx, k.document_entity, "xero", row["document_id"], row, "Invoice")
+            credit = self._resolve(ctx, k.credit_entity, "xero", row["credit_id"], row, "CreditNote")
+            payload["TotalAmt"] = "0"
+            payload["Line"] = [{"Amount": str(row["amount"]), "LinkedTxn": [{"TxnId": document,
+                                                                             "TxnType": k.qb_document}]},
+                               {"Amount": str(row["amount"]), "LinkedTxn": [{"TxnId": credit,
+                                                                             "TxnType": k.qb_credit}]}]
         if k.qb_resource == "BillPayment":
             payload.update(PayType="Check", CheckPayment={"BankAccountRef": {"value": bank}})
         else:
@@ -255,18 +323,20 @@ class Payments:
             compare=COMPARE,
             depends_on=(k.document_entity, k.contact_entity),
             xero=Side("xero", "Payments", self.xero_read, self.xero_normalise, self.xero_create, None,
-                      self.xero_delete, label=label, include=self.xero_include, void_operation="delete"),
+                      self.xero_delete, label=label, include=self.xero_include, void_operation="delete",
+                      link_id=self.xero_link_id),
             quickbooks=Side("quickbooks", k.qb_resource, self.qb_read, self.qb_normalise, self.qb_create, None,
                             self.qb_delete, label=label, void_operation="delete", link_id=self.qb_link_id,
                             find_existing=self.qb_find, deleted_since=qb_deleted(k.qb_resource)),
-            creatable=lambda row: row.get("status") == "authorised" and row.get("kind") in ("payment", "overpayment"),
+            creatable=lambda row: row.get("status") == "authorised" and row.get("kind") in KINDS,
             report_only={"amount": ("payment_changed", "a linked payment's amount differs; payments are not edited, "
                                                        "so correct it in one ledger (delete and record it again)")},
             doc=k.doc,
             contact_entity=None,
             references_currency=True,
             matcher="payments",
-            reference_entities={"document_id": k.document_entity, "contact_id": k.contact_entity},
+            reference_entities={"document_id": k.document_entity, "contact_id": k.contact_entity,
+                                "credit_id": k.credit_entity},
         )
 
 
@@ -280,14 +350,15 @@ def qb_deleted(resource: str) -> Any:
 SALES = PaymentKind(
     entity="payments", document_entity="invoices", contact_entity="contacts",
     xero_payment_types=("ACCRECPAYMENT",), qb_resource="Payment", qb_document="Invoice", qb_contact_ref="CustomerRef",
-    overpayments=True,
-    doc="Payments on sales invoices, both ways, each payment once; customers' overpayments with them.",
+    overpayments=True, credit_entity="credit_notes", xero_credit_type="ACCRECCREDIT", qb_credit="CreditMemo",
+    doc="Payments on sales invoices, both ways, each payment once; customers' overpayments and credit notes "
+        "allocated to invoices with them.",
 )
 BILLS = PaymentKind(
     entity="bill_payments", document_entity="bills", contact_entity="suppliers",
     xero_payment_types=("ACCPAYPAYMENT",), qb_resource="BillPayment", qb_document="Bill", qb_contact_ref="VendorRef",
-    overpayments=False,
-    doc="Payments of bills: QuickBooks bill payments -> Xero payments.",
+    overpayments=False, credit_entity="vendor_credits", xero_credit_type="ACCPAYCREDIT", qb_credit="VendorCredit",
+    doc="Payments of bills: QuickBooks bill payments -> Xero payments, with supplier credits applied to bills.",
 )
 SPEC = Payments(SALES).spec()
 BILL_PAYMENTS = Payments(BILLS).spec()
