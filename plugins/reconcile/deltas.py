@@ -172,6 +172,8 @@ class Planner:
                     continue
                 if not (source_side.creatable or self.spec.creatable)(row):
                     continue
+                if self.spec.matcher == "contacts" and row.get("name") == self.ctx.mappings.sundry_contact:
+                    continue  # ledgerbridge's own payee for expenses kept without one: it stays in Xero
                 label = source_side.label(row)
                 try:
                     self.check_currency(row, source_ledger, target)
@@ -267,6 +269,10 @@ class Planner:
         statuses = {ledger: "deleted" if rows[ledger].get("deleted") else rows[ledger].get("status")
                     for ledger in LEDGERS}
         gone = {ledger for ledger in LEDGERS if statuses[ledger] in GONE}
+        if len(gone) == 1:
+            # a voided or deleted record is not edited: its partner is voided or deleted too
+            self._void(gone.pop(), rows, diffs)
+            return
         if len(gone) == 2:
             diffs = {}  # voided or deleted on both sides: nothing else about them matters
         else:
@@ -287,10 +293,6 @@ class Planner:
         first = link["xero_version"] is None and link["quickbooks_version"] is None
         changed = {"xero": first or x["version"] != link["xero_version"],
                    "quickbooks": first or q["version"] != link["quickbooks_version"]}
-        if gone:
-            # a voided or deleted record is not edited: its partner is voided or deleted too
-            self._void(gone.pop(), rows, diffs)
-            return
         if "status" in diffs and set(statuses.values()) <= {"paid", "authorised"}:
             del diffs["status"]  # paid or not follows from the payments: a report-only field says so
         if not diffs:
