@@ -103,9 +103,12 @@ def main() -> int:
         os.environ.update(env)
         from scripts.airflow_run import run_dags  # noqa: PLC0415
 
-        say("\nRunning the nightly alignment through Airflow (scheduler + LocalExecutor) ...")
-        results = run_dags(["sync_contacts", "sync_invoices"], env=env, timeout=900)
-        if len(results) < 2 or not all(r.ok for r in results):
+        from reconcile.entities import STAGES  # noqa: PLC0415
+
+        chain = ["nightly_alignment", *[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
+        say(f"\nRunning the nightly alignment through Airflow (scheduler + LocalExecutor): {len(chain)} DAGs ...")
+        results = run_dags(chain, env=env, timeout=900)
+        if len(results) < len(chain) or not all(r.ok for r in results):
             say("\nThe alignment did not finish: see the task logs above.")
             return 1
         aligned = report(db_url, [r.run_id for r in results], boxes)
@@ -117,25 +120,42 @@ def main() -> int:
 
 
 def report(db_url: str, run_ids: list[str], boxes: dict[str, process.RunningSandbox]) -> bool:
+    from ledgerbridge.db import sql as db_sql  # noqa: PLC0415
     from reconcile import verify  # noqa: PLC0415
     from reconcile.run import RunInfo  # noqa: PLC0415
 
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
         rows = conn.execute("SELECT entity, ledger, read, staged, matched, created, updated, voided, conflicts, "
-                            "exceptions, failed FROM ledgerbridge.run_summary WHERE run_id = ANY(%s) "
+                            "exceptions, failed FROM ledgerbridge.run_summary WHERE run_id = ANY(%s) AND dag_id <> 'control_totals' "
                             "ORDER BY entity, ledger", (run_ids,)).fetchall()
         reasons = conn.execute("SELECT entity, reason, count(*) AS n FROM ledgerbridge.exceptions "
                                "WHERE status = 'open' GROUP BY entity, reason ORDER BY entity, reason").fetchall()
     say("\nSummary (per entity and ledger):")
-    header = f"  {'entity':<9} {'ledger':<11} {'read':>5} {'matched':>8} {'created':>8} {'updated':>8} " \
+    header = f"  {'entity':<17} {'ledger':<11} {'read':>5} {'matched':>8} {'created':>8} {'updated':>8} " \
              f"{'voided':>7} {'failed':>7} {'in queue':>9}"
     say(header)
     for r in rows:
-        say(f"  {r['entity']:<9} {r['ledger']:<11} {r['read']:>5} {r['matched']:>8} {r['created']:>8} "
+        say(f"  {r['entity']:<17} {r['ledger']:<11} {r['read']:>5} {r['matched']:>8} {r['created']:>8} "
             f"{r['updated']:>8} {r['voided']:>7} {r['failed']:>7} {r['exceptions']:>9}")
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        control = conn.execute("SELECT kind, xero_amount, quickbooks_amount, difference FROM ledgerbridge.control_totals "
+                               "WHERE run_id = ANY(%s) AND contact = 'total' AND bucket = 'all' ORDER BY kind",
+                               (run_ids,)).fetchall()
+        documents = conn.execute("SELECT count(*) AS n FROM ledgerbridge.control_differences WHERE run_id = ANY(%s)",
+                                 (run_ids,)).fetchone()["n"]
+        control_run = next(iter(run_ids[-1:]), "")
+        unexplained = conn.execute(db_sql("control/unexplained"), {"pair": "harbour", "run_id": control_run}).fetchall()
+    say("\nControl totals (amounts due, in document currency):")
+    for r in control:
+        say(f"  {r['kind']:<11} xero {r['xero_amount']:>10}  quickbooks {r['quickbooks_amount']:>10}  "
+            f"difference {r['difference']:>9}")
+    say(f"  {documents} documents differ (ledgerbridge.control_differences); "
+        f"{documents - len(unexplained)} of them are explained by the exception queue")
+    for doc in unexplained:
+        say(f"    unexplained: {doc['entity']} {doc['document']} xero {doc['xero_due']} quickbooks {doc['quickbooks_due']}")
     say("\nException queue (open), by reason:")
     for r in reasons:
-        say(f"  {r['entity']:<9} {r['reason']:<18} {r['n']}")
+        say(f"  {r['entity']:<17} {r['reason']:<21} {r['n']}")
     say("\nAPI calls each ledger received:")
     for ledger, box in boxes.items():
         counts = call_counts(box)
@@ -147,13 +167,16 @@ def report(db_url: str, run_ids: list[str], boxes: dict[str, process.RunningSand
 
     logging.getLogger("reconcile").setLevel(logging.WARNING)
     aligned = True
-    for entity in ("contacts", "invoices"):
+    from reconcile.entities import ENTITIES  # noqa: PLC0415
+
+    for entity in ENTITIES:
         result = verify.check(entity, "harbour", RunInfo(f"demo-verify-{entity}-{int(time.time())}", "demo"))
         state = "aligned" if result.aligned else "NOT aligned"
-        say(f"  {entity:<9} {state} ({result.open_exceptions} records wait in the exception queue)")
+        say(f"  {entity:<17} {state} ({result.open_exceptions} records wait in the exception queue)")
         for item in result.would_write[:10] + result.unexplained[:10]:
             say(f"    {item}")
         aligned = aligned and result.aligned
+    aligned = aligned and not unexplained
     say("\nWhere to look:")
     say(f"  ledgerbridge's tables: psql {db_url}")
     say("    ledgerbridge.run_summary, ledgerbridge.xref (links), ledgerbridge.differences, ledgerbridge.exceptions,")

@@ -50,7 +50,17 @@ def compare(pair: PairConfig, run: RunInfo, hooks: dict[str, Any], *, restage: b
             conn.execute(db.sql("control/clear_totals"), params)
             conn.execute(db.sql("control/clear_differences"), params)
         for kind, entities in KINDS.items():
+            for entity in (entities["doc_entity"], entities["credit_entity"]):
+                conn.execute(db.composed("control/resolve_settled", xero_table=f"stg_xero_{entity}",
+                                         qb_table=f"stg_quickbooks_{entity}"),
+                             {"pair": pair.name, "entity": entity, "run_id": run.run_id})
             summary[kind] = _compare_kind(conn, pair, run, kind, entities, as_of)
+        unexplained = conn.execute(db.sql("control/unexplained"), {"pair": pair.name, "run_id": run.run_id}).fetchall()
+        summary["unexplained_documents"] = len(unexplained)
+        for doc in unexplained:
+            log.warning("control totals of pair %s: %s %s differs (xero %s, quickbooks %s) and nothing in the "
+                        "exception queue explains it", pair.name, doc["entity"], doc["document"], doc["xero_due"],
+                        doc["quickbooks_due"])
         conn.commit()
     log.info("control totals for pair %s: %s", pair.name, summary)
     return summary

@@ -335,6 +335,14 @@ class Planner:
         loser = other(winner)
         merged = dict(rows[winner])
         fills: list[str] = []
+        if first and self.config.direction != "both":
+            # a pre-existing pair of a one-way entity: what only the receiving side has is kept there
+            kept = [f for f, (xv, qv) in diffs.items() if f not in ("status", "contact_id")
+                    and _empty(xv if winner == "xero" else qv) and not _empty(qv if winner == "xero" else xv)]
+            for f in kept:
+                del diffs[f]
+            if not diffs:
+                return
         if first and self.config.direction == "both":
             # a pre-existing pair: a value only one side has is kept, whichever side wins the rest
             for f, (xv, qv) in diffs.items():
