@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,15 @@ from urllib.parse import urlsplit
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def endpoint_of(path: str) -> str:
+    """A call's path with ids taken out, for counting calls by endpoint ("GET /Invoices/{id}/History")."""
+    path = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}", path)
+    path = re.sub(r"/v3/company/[^/]+", "", path)
+    path = re.sub(r"/attachments/[^/]+/[^/]+/.*", "/attachments/{file}", path)
+    path = re.sub(r"(/Attachments)/[^/]+$", r"\1/{file}", path)
+    return re.sub(r"/\d+(/|$)", r"/{id}\1", path.replace("/api.xro/2.0", ""))
 
 
 @dataclass

@@ -65,13 +65,9 @@ def connection(ledger: str, info: dict) -> str:
 def call_counts(box: process.RunningSandbox) -> Counter:
     counts: Counter = Counter()
     for call in box.calls():
-        path = call["path"]
-        if path.startswith("/_sandbox"):
+        if call["path"].startswith("/_sandbox"):
             continue
-        endpoint = path.rsplit("/", 1)[-1] if "/v3/company/" in path else path.replace("/api.xro/2.0", "")
-        if "/v3/company/" in path and endpoint not in ("query", "batch", "cdc"):
-            endpoint = path.split("/v3/company/")[1].split("/", 1)[1]
-        counts[f"{call['method']} {endpoint}"] += 1
+        counts[f"{call['method']} {process.endpoint_of(call['path'])}"] += 1
         if call["status"] == 429:
             counts["429 refusals"] += 1
     return counts

@@ -214,3 +214,15 @@ def test_a_write_whose_answer_is_lost_is_retried_and_applied_once(world):
     assert outcomes[0] == "sent" and outcomes[-1] in ("applied", "recovered") and outcomes.count("applied") + \
         outcomes.count("recovered") == 1, trail
     assert {t["try_number"] for t in trail} >= {1, 2}
+
+
+def test_a_run_config_picks_the_pair_and_the_entities(world):
+    before = positions(world)
+    skipped = run_in_process("sync_invoices", {"entities": ["contacts"]})
+    assert skipped.ok and skipped.returns["prepare"] == []
+    assert not any(key.startswith("pair.") and task.state == "success" for key, task in skipped.tasks.items())
+    unknown = run_in_process("sync_invoices", {"pair": "no-such-pair"})
+    assert not unknown.ok and unknown.tasks["prepare"].state == "failed"
+    chosen = run_in_process("sync_invoices", {"pair": "harbour", "entities": ["invoices"], "full_resync": True})
+    assert chosen.ok and chosen.returns["prepare"] == [{"pair": "harbour", "full": True}]
+    assert write_calls(world, before) == {"xero": [], "quickbooks": []}

@@ -122,3 +122,50 @@ def test_a_quickbooks_code_without_a_mapping_sends_the_record_to_the_queue_namin
         exc = conn.execute("SELECT record_id, reason, field, message FROM ledgerbridge.exceptions").fetchall()
     assert [(e["record_id"], e["reason"], e["field"]) for e in exc] == [("2", "unmapped_code", "Line[1]")]
     assert "'77'" in exc[0]["message"] and "mappings.yaml" in exc[0]["message"]
+
+
+def test_a_complete_read_marks_what_quickbooks_deleted_and_cdc_what_it_reports(fresh_db, monkeypatch):
+    """Hard deletes: records a complete read no longer returns, and ids cdc reports deleted, are marked deleted."""
+    import datetime as dt
+
+    from reconcile.entities import banking
+
+    def days_ago(days: int) -> str:  # cdc reaches 30 days back: the changes are recent
+        return (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+    url = fresh_db()
+    monkeypatch.setenv("LEDGERBRIDGE_DB_URL", url)
+    pair = load_pairs()["harbour"]
+
+    def purchase(pid: str, updated: str) -> dict:
+        return {"Id": pid, "SyncToken": "0", "TxnDate": "2026-10-01", "PaymentType": "Cash", "TotalAmt": 12.0,
+                "AccountRef": {"value": "35"}, "MetaData": {"LastUpdatedTime": updated},
+                "Line": [{"DetailType": "AccountBasedExpenseLineDetail", "Amount": 12.0, "Description": "Fee",
+                          "AccountBasedExpenseLineDetail": {"AccountRef": {"value": "83"}, "TaxCodeRef": {"value": "10"}}}]}
+
+    class QuickBooks:
+        def __init__(self) -> None:
+            self.purchases = [purchase("1", days_ago(5)), purchase("2", days_ago(4)), purchase("3", days_ago(3))]
+            self.deleted: list[str] = []
+
+        def iter_records(self, entity: str, **_: object) -> list[dict]:
+            return self.purchases if entity == "Purchase" else []
+
+        def changes(self, entities: list[str], since: object) -> dict:
+            return {"Purchase": [{"Id": i, "status": "Deleted"} for i in self.deleted], "Deposit": []}
+
+    ledger = QuickBooks()
+    first = staging.stage(banking.SPEC, "quickbooks", pair, ledger, RunInfo("sweep-1", "t"), db_url=url)
+    assert first.full and first.staged == 3
+    # deleted in QuickBooks: a complete read (forced) no longer returns it
+    ledger.purchases = ledger.purchases[1:]
+    swept = staging.stage(banking.SPEC, "quickbooks", pair, ledger, RunInfo("sweep-2", "t"), full=True, db_url=url)
+    assert swept.deleted == 1
+    # deleted later: an incremental read learns it from cdc
+    ledger.deleted = ["2"]
+    ledger.purchases = [purchase("3", days_ago(1))]
+    incremental = staging.stage(banking.SPEC, "quickbooks", pair, ledger, RunInfo("sweep-3", "t"), db_url=url)
+    assert not incremental.full and incremental.deleted == 1
+    with psycopg.connect(url) as conn:
+        state = dict(conn.execute("SELECT ledger_id, deleted FROM ledgerbridge.stg_quickbooks_bank_transactions"))
+    assert state == {"Purchase:1": True, "Purchase:2": True, "Purchase:3": False}
