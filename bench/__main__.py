@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
 
 from sandbox import process  # noqa: E402
 from tests.fixtures.sandboxes import quickbooks_connection, xero_connection  # noqa: E402
@@ -32,7 +33,7 @@ def main() -> int:
     for size in sizes:
         name = f"lb_bench_{os.getpid()}_{size}"
         with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # a fixed benchmark identifier, not a value
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         url = server.rsplit("/", 1)[0] + "/" + name
         boxes = {}
         try:
@@ -67,7 +68,7 @@ def main() -> int:
             for box in boxes.values():
                 box.stop()
             with psycopg.connect(server, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     return 0
 
 

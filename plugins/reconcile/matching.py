@@ -46,18 +46,25 @@ def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None =
     result = MatchResult()
     with db.connect(db_url) as conn:
         conn.execute(db.sql("match/candidates_table"))
+        for ledger, temp in (("xero", "match_x"), ("quickbooks", "match_q")):
+            conn.execute(db.composed("match/unlinked_side", temp=temp, table=spec.stage_table(ledger),
+                                     xref_column=f"{ledger}_id"),
+                         {"pair": pair.name, "entity": spec.name, "ledger": ledger, "with_deleted": spec.match_deleted,
+                          "entities": [spec.name, *spec.siblings_on(ledger)]})
         rules = db.composed(f"match/{spec.matcher or spec.name}_candidates", xero_table=spec.stage_table("xero"),
                             qb_table=spec.stage_table("quickbooks"))
         conn.execute(rules, {"pair": pair.name, "entity": spec.name,
                              "contact_entity": spec.reference_entity("contact_id"),
                              "document_entity": spec.reference_entities.get("document_id"),
-                             "credit_entity": spec.reference_entities.get("credit_id"),
-                             "xero_entities": [spec.name, *spec.siblings_on("xero")],
-                             "qb_entities": [spec.name, *spec.siblings_on("quickbooks")]})
+                             "credit_entity": spec.reference_entities.get("credit_id")})
         decisions = conn.execute(db.sql("match/decide")).fetchall()
         by_xero: dict[str, list[dict]] = defaultdict(list)
         by_qb: dict[str, list[dict]] = defaultdict(list)
+        linked_x = {d["xero_id"] for d in decisions if d["link"]}
+        linked_q = {d["quickbooks_id"] for d in decisions if d["link"]}
         for d in decisions:
+            if not d["link"] and (d["xero_id"] in linked_x or d["quickbooks_id"] in linked_q):
+                continue  # a weaker candidate of a record that found its clear partner
             if d["link"]:
                 conn.execute(db.sql("match/link"), {
                     "pair": pair.name, "entity": spec.name, "xero_id": d["xero_id"],

@@ -1,33 +1,15 @@
--- Contacts (customers or suppliers) kept by hand on both sides: the same company under a name that differs in case, punctuation, spacing
--- or "Ltd"/"Limited" (norm_name), the same email, or the same VAT number. Different VAT numbers, or a shared name
--- with different emails, argue against a match.
-WITH blocked AS (
-    SELECT ledger, record_id FROM ledgerbridge.exceptions
-    WHERE pair = %(pair)s AND entity = %(entity)s AND status = 'open'
-      AND reason IN ('invalid_field', 'unmapped_code')
-),
-x AS (
-    SELECT s.* FROM {xero_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = ANY(%(xero_entities)s) AND r.xero_id = s.ledger_id)
-      AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'xero' AND b.record_id = s.ledger_id)
-),
-q AS (
-    SELECT s.* FROM {qb_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = ANY(%(qb_entities)s) AND r.quickbooks_id = s.ledger_id)
-      AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'quickbooks' AND b.record_id = s.ledger_id)
-),
-pairs AS (
+-- Contacts (customers or suppliers) kept by hand on both sides: the same company under a name that differs in
+-- case, punctuation, spacing or "Ltd"/"Limited" (norm_name), the same email, or the same VAT number. Different
+-- VAT numbers, or a shared name with different emails, argue against a match. match_x / match_q hold the
+-- unlinked records of each side (match/unlinked_side.sql).
+WITH pairs AS (
     SELECT x.ledger_id AS xero_id, q.ledger_id AS quickbooks_id,
            x.norm_name = q.norm_name AS name_eq,
            x.norm_email = q.norm_email AS email_eq,
            x.norm_tax_number = q.norm_tax_number AS tax_eq,
            COALESCE(x.norm_email <> q.norm_email, false) AS email_conflict,
            COALESCE(x.norm_tax_number <> q.norm_tax_number, false) AS tax_conflict
-    FROM x JOIN q
+    FROM match_x x JOIN match_q q
       ON x.norm_name = q.norm_name
       OR x.norm_email = q.norm_email
       OR x.norm_tax_number = q.norm_tax_number

@@ -1,35 +1,16 @@
 -- Documents (invoices, bills, credit notes) kept by hand on both sides: for a contact already linked, the same
 -- number (a prefix and leading zeros allowed: norm_number), the same total within a cent, and the same date. Two
 -- different numbers argue against a match.
-WITH blocked AS (
-    SELECT ledger, record_id FROM ledgerbridge.exceptions
-    WHERE pair = %(pair)s AND entity = %(entity)s AND status = 'open'
-      AND reason IN ('invalid_field', 'unmapped_code')
-),
-x AS (
-    SELECT s.* FROM {xero_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
-      AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'xero' AND b.record_id = s.ledger_id)
-),
-q AS (
-    SELECT s.* FROM {qb_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.quickbooks_id = s.ledger_id)
-      AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.ledger = 'quickbooks' AND b.record_id = s.ledger_id)
-),
-pairs AS (
+WITH pairs AS (
     SELECT x.ledger_id AS xero_id, q.ledger_id AS quickbooks_id,
            x.norm_number = q.norm_number AS number_eq,
            COALESCE(x.norm_number <> q.norm_number, false) AS number_conflict,
            abs(x.total - q.total) <= 0.01 AS amount_eq,
            x.date = q.date AS date_eq
-    FROM x
+    FROM match_x x
     JOIN ledgerbridge.xref c
       ON c.pair = x.pair AND c.entity = %(contact_entity)s AND c.xero_id = x.contact_id
-    JOIN q
+    JOIN match_q q
       ON q.contact_id = c.quickbooks_id
      AND (x.norm_number = q.norm_number OR (abs(x.total - q.total) <= 0.01 AND x.date = q.date))
 ),

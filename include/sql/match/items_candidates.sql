@@ -1,16 +1,4 @@
 -- Items kept by hand on both sides: the same code (Xero Code, QuickBooks Sku), or the same name.
-WITH x AS (
-    SELECT s.* FROM {xero_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
-),
-q AS (
-    SELECT s.* FROM {qb_table} s
-    WHERE s.pair = %(pair)s AND NOT s.deleted
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.quickbooks_id = s.ledger_id)
-)
 INSERT INTO match_candidates (xero_id, quickbooks_id, score, rule)
 SELECT x.ledger_id, q.ledger_id,
        CASE WHEN upper(x.code) = upper(q.code) AND x.norm_name = q.norm_name THEN 1.0
@@ -18,4 +6,4 @@ SELECT x.ledger_id, q.ledger_id,
             ELSE 0.7 END,
        concat_ws('+', CASE WHEN upper(x.code) = upper(q.code) THEN 'code' END,
                  CASE WHEN x.norm_name = q.norm_name THEN 'name' END)
-FROM x JOIN q ON upper(x.code) = upper(q.code) OR x.norm_name = q.norm_name;
+FROM match_x x JOIN match_q q ON upper(x.code) = upper(q.code) OR x.norm_name = q.norm_name;

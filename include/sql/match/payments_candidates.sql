@@ -3,33 +3,22 @@
 -- already linked, the same amount and date. Credit allocated: to the same linked document from the same linked
 -- credit note, the same amount. A payment deleted on one side is matched too, so that its partner is
 -- deleted rather than copied back.
-WITH x AS (
-    SELECT s.* FROM {xero_table} s
-    WHERE s.pair = %(pair)s AND s.kind IN ('payment', 'overpayment', 'credit_allocation')
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.xero_id = s.ledger_id)
-),
-q AS (
-    SELECT s.* FROM {qb_table} s
-    WHERE s.pair = %(pair)s
-      AND NOT EXISTS (SELECT 1 FROM ledgerbridge.xref r
-                      WHERE r.pair = s.pair AND r.entity = %(entity)s AND r.quickbooks_id = s.ledger_id)
-),
-pairs AS (
+WITH pairs AS (
     SELECT x.ledger_id AS xero_id, q.ledger_id AS quickbooks_id, x.kind,
            abs(x.amount - q.amount) <= 0.005 AS amount_eq,
            abs(x.date - q.date) AS days_apart
-    FROM x
-    JOIN q ON q.kind = x.kind
+    FROM match_x x
+    JOIN match_q q ON q.kind = x.kind
     LEFT JOIN ledgerbridge.xref d
       ON d.pair = x.pair AND d.entity = %(document_entity)s AND d.xero_id = x.document_id
     LEFT JOIN ledgerbridge.xref c
       ON c.pair = x.pair AND c.entity = %(contact_entity)s AND c.xero_id = x.contact_id
     LEFT JOIN ledgerbridge.xref k
       ON k.pair = x.pair AND k.entity = %(credit_entity)s AND k.xero_id = x.credit_id
-    WHERE (x.kind = 'payment' AND d.quickbooks_id = q.document_id)
+    WHERE x.kind IN ('payment', 'overpayment', 'credit_allocation')
+      AND ((x.kind = 'payment' AND d.quickbooks_id = q.document_id)
        OR (x.kind = 'overpayment' AND c.quickbooks_id = q.contact_id)
-       OR (x.kind = 'credit_allocation' AND d.quickbooks_id = q.document_id AND k.quickbooks_id = q.credit_id)
+       OR (x.kind = 'credit_allocation' AND d.quickbooks_id = q.document_id AND k.quickbooks_id = q.credit_id))
 )
 INSERT INTO match_candidates (xero_id, quickbooks_id, score, rule)
 SELECT xero_id, quickbooks_id,

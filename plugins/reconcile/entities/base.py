@@ -116,6 +116,9 @@ class EntitySpec:
     siblings: tuple[str, ...] = ()
     # the matching rules (include/sql/match/<matcher>_candidates.sql); the entity's name when None
     matcher: str | None = None
+    # the matching rules see deleted records too (a payment deleted on one side pairs with its live partner, which
+    # is then deleted rather than copied back)
+    match_deleted: bool = False
     # fields holding ids of other entities' records, compared through those entities' links
     reference_entities: dict[str, str] = field(default_factory=dict)
 

@@ -335,6 +335,7 @@ class Payments:
             contact_entity=None,
             references_currency=True,
             matcher="payments",
+            match_deleted=True,
             reference_entities={"document_id": k.document_entity, "contact_id": k.contact_entity,
                                 "credit_id": k.credit_entity},
         )
