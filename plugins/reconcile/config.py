@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,7 +328,10 @@ def pairs_file() -> Path:
     return Path(os.environ.get("LEDGERBRIDGE_PAIRS_FILE", config_dir() / "pairs.yaml"))
 
 
-def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None = None) -> dict[str, PairConfig]:
+def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None = None,
+               directions: Mapping[str, Collection[str]] | None = None) -> dict[str, PairConfig]:
+    """Read the pairs file. ``known_entities`` refuses unknown entity names; ``directions`` (entity -> the
+    directions it can run in) refuses a direction the entity cannot write, e.g. journals into QuickBooks."""
     path = path or pairs_file()
     root = _compose(path)
     top = _mapping(path, root, "the pairs file")
@@ -365,6 +369,11 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
             if direction not in DIRECTIONS:
                 raise ConfigError(path, _line(direction_node), f"pair {name!r}, entity {key.value!r}: direction "  # type: ignore[arg-type]
                                                                f"{direction!r} is not one of {DIRECTIONS}")
+            allowed = directions.get(key.value) if directions is not None else None
+            if allowed is not None and direction not in allowed:
+                raise ConfigError(path, _line(direction_node), f"pair {name!r}, entity {key.value!r}: direction "  # type: ignore[arg-type]
+                                                               f"{direction!r} is not supported; it can run "
+                                                               f"{', '.join(d for d in DIRECTIONS if d in allowed)}")
             entities[key.value] = EntityConfig(direction)
         result[name] = PairConfig(
             name=name, xero_conn_id=text("xero_conn_id"), quickbooks_conn_id=text("quickbooks_conn_id"),

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 def _pairs_cached(path: str | None) -> dict[str, PairConfig]:
     from pathlib import Path  # noqa: PLC0415
 
-    return load_pairs(Path(path) if path else None, known_entities=tuple(ENTITIES))
+    return load_pairs(Path(path) if path else None, known_entities=tuple(ENTITIES),
+                      directions={name: get(name).directions() for name in ENTITIES})
 
 
 def pairs() -> dict[str, PairConfig]:

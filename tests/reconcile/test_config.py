@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from reconcile.config import ConfigError, UnmappedCode, load_mappings, load_pairs
-from reconcile.entities import ENTITIES
+from reconcile.entities import ENTITIES, get
+from reconcile.tasks import _pairs_cached
 
 GOOD_MAPPING = """\
 accounts:
@@ -97,6 +98,29 @@ pairs:
     pairs.write_text(pairs.read_text().replace("oldest", "newest").replace("contacts:", "contactz:"))
     with pytest.raises(ConfigError, match=r"pairs.yaml:8: .*unknown entity 'contactz'"):
         load_pairs(pairs, known_entities=tuple(ENTITIES))
+
+
+def test_a_direction_the_entity_cannot_write_is_refused_at_load(tmp_path):
+    # journals have no QuickBooks create payload: reversing them must fail loudly, not quietly write nothing
+    assert get("journals").directions() == ("quickbooks_to_xero", "off")
+    assert get("payments").directions() == ("both", "xero_to_quickbooks", "quickbooks_to_xero", "off")
+    write(tmp_path, "mappings.yaml", GOOD_MAPPING)
+    pairs = write(tmp_path, "pairs.yaml", """\
+pairs:
+  - name: a
+    xero_conn_id: x
+    quickbooks_conn_id: q
+    mappings: mappings.yaml
+    entities:
+      contacts: {direction: both}
+      journals: {direction: xero_to_quickbooks}
+""")
+    with pytest.raises(ConfigError, match=r"pairs.yaml:8: pair 'a', entity 'journals': direction "
+                                          r"'xero_to_quickbooks' is not supported; it can run quickbooks_to_xero, off"):
+        _pairs_cached(str(pairs))
+    pairs.write_text(pairs.read_text().replace("journals: {direction: xero_to_quickbooks}",
+                                               "journals: {direction: off}"))
+    assert _pairs_cached(str(pairs))["a"].entity("journals").direction == "off"
 
 
 def test_account_items_and_tax_rates_of_the_shipped_mapping():

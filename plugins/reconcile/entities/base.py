@@ -130,6 +130,12 @@ class EntitySpec:
     def side(self, ledger: str) -> Side:
         return self.xero if ledger == "xero" else self.quickbooks
 
+    def directions(self) -> tuple[str, ...]:
+        """The directions this entity can run in: writing into a ledger needs a way to create records there."""
+        into_qb, into_xero = self.quickbooks.create_payload is not None, self.xero.create_payload is not None
+        return tuple(d for d, ok in (("both", into_qb and into_xero), ("xero_to_quickbooks", into_qb),
+                                     ("quickbooks_to_xero", into_xero), ("off", True)) if ok)
+
     def siblings_on(self, ledger: str) -> list[str]:
         """The sibling entities sharing this entity's resource in ``ledger`` (Xero Contacts: customers and
         suppliers); elsewhere ids of different resources may be equal without being the same record."""
