@@ -110,8 +110,10 @@ class Mappings:
     items: dict[str, str] = field(default_factory=dict)  # xero item code -> quickbooks Item Id
     # xero account code -> the QuickBooks item written for a Xero line with no item coded to that account
     account_items: dict[str, str] = field(default_factory=dict)
-    # "Category:Option" of a Xero tracking option -> the QuickBooks Class standing for it
+    # "Category:Option" of a Xero tracking option -> the QuickBooks Class standing for it (one per line)
     tracking: dict[str, str] = field(default_factory=dict)
+    # "Category:Option" -> the QuickBooks Department (location) standing for it (one per transaction)
+    departments: dict[str, str] = field(default_factory=dict)
     # the Xero bank account code used when a record names none (a Xero overpayment does not say which account)
     default_bank_account: str | None = None
     # the Xero contact of money spent or received that QuickBooks keeps without a payee
@@ -183,17 +185,34 @@ class Mappings:
                 return t.xero
         raise UnmappedCode(f"tax code ({side})", qb_code, "quickbooks", self.path)
 
-    def qb_class(self, tracking: str) -> str:
-        try:
-            return self.tracking[tracking]
-        except KeyError:
-            raise UnmappedCode("tracking option", tracking, "xero", self.path) from None
+    def qb_tracking(self, options: Collection[str]) -> tuple[str | None, str | None]:
+        """The QuickBooks Class and Department standing for a line's Xero tracking options (either may be None)."""
+        qb_class = department = None
+        for option in options:
+            if option in self.tracking:
+                qb_class = self.tracking[option]
+            elif option in self.departments:
+                department = self.departments[option]
+            else:
+                raise UnmappedCode("tracking option", option, "xero", self.path)
+        return qb_class, department
+
+    @property
+    def department_category(self) -> str | None:
+        """The Xero tracking category whose options stand for QuickBooks Departments, if one does."""
+        return next((option.split(":", 1)[0] for option in self.departments), None)
 
     def xero_tracking(self, class_id: str) -> str:
         for option, qb_class in self.tracking.items():
             if qb_class == class_id:
                 return option
         raise UnmappedCode("class", class_id, "quickbooks", self.path)
+
+    def xero_department(self, department_id: str) -> str:
+        for option, department in self.departments.items():
+            if department == department_id:
+                return option
+        raise UnmappedCode("department", department_id, "quickbooks", self.path)
 
     def account_of_item(self, qb_id: str) -> str | None:
         """The Xero account a QuickBooks account item stands for (None for a real item)."""
@@ -221,19 +240,7 @@ def load_mappings(path: Path) -> Mappings:
     assert accounts is not None and items is not None and taxes is not None
     tracking = _get(path, top, "tracking", root, "the mapping file", required=False)
     if tracking is not None:
-        if not isinstance(tracking, SequenceNode):
-            raise ConfigError(path, _line(tracking), "tracking must be a list of {category, option, quickbooks_class}")
-        for entry in tracking.value:
-            fields = _mapping(path, entry, "a tracking entry")
-            parts = [_scalar(path, _get(path, fields, key, entry, "a tracking entry"), key)  # type: ignore[arg-type]
-                     for key in ("category", "option", "quickbooks_class")]
-            option = f"{parts[0]}:{parts[1]}"
-            if option in result.tracking:
-                raise ConfigError(path, _line(entry), f"tracking option {option!r} is mapped twice")
-            if parts[2] in result.tracking.values():
-                raise ConfigError(path, _line(entry), f"QuickBooks class {parts[2]!r} is mapped twice")
-            result.tracking[option] = parts[2]
-            result.lines[("tracking", option)] = _line(entry)
+        _load_tracking(path, tracking, result)
     account_items = _get(path, top, "quickbooks_account_items", root, "the mapping file", required=False)
     if account_items is not None:
         for key, value in _mapping(path, account_items, "quickbooks_account_items"):
@@ -275,6 +282,7 @@ def load_mappings(path: Path) -> Mappings:
                                                       f"Xero tax types (also line {seen_reverse[(qb_code, s)]})")
             seen_reverse[(qb_code, s)] = _line(entry)
         seen_xero[xero_code] = _line(entry)
+        result.lines[("tax", xero_code)] = _line(entry)
         sales_rate, purchase_rate = (_scalar(path, n, "quickbooks_rate") if n is not None else None for n in rates)
         if side == "purchases":
             sales_rate, purchase_rate = None, sales_rate
@@ -293,8 +301,50 @@ def load_mappings(path: Path) -> Mappings:
         if result.default_bank_account not in result.accounts:
             raise ConfigError(path, _line(bank), f"default_bank_account {result.default_bank_account!r} is not one of "
                                                  "the mapped accounts")
-        result.lines[("tax", xero_code)] = _line(entry)
     return result
+
+
+TRACKING_TARGETS = {"quickbooks_class": "class", "quickbooks_department": "department"}
+PLURAL = {"class": "classes", "department": "departments"}
+
+
+def _load_tracking(path: Path, node: Node, result: Mappings) -> None:
+    """Tracking entries: each Xero option names a QuickBooks Class or a Department. QuickBooks keeps one Class per
+    line and one Department per transaction, so each category maps wholly to one of them, and at most one category
+    maps to each."""
+    if not isinstance(node, SequenceNode):
+        raise ConfigError(path, _line(node), "tracking must be a list of {category, option, quickbooks_class or "
+                                             "quickbooks_department}")
+    kinds: dict[str, tuple[str, int]] = {}  # category -> (class | department, line)
+    for entry in node.value:
+        fields = _mapping(path, entry, "a tracking entry")
+        category, name = (_scalar(path, _get(path, fields, key, entry, "a tracking entry"), key)  # type: ignore[arg-type]
+                          for key in ("category", "option"))
+        targets = [(key, v) for key in TRACKING_TARGETS
+                   if (v := _get(path, fields, key, entry, "a tracking entry", required=False)) is not None]
+        if len(targets) != 1:
+            raise ConfigError(path, _line(entry), f"tracking option {category}:{name}: name exactly one of "
+                                                  "quickbooks_class and quickbooks_department")
+        kind = TRACKING_TARGETS[targets[0][0]]
+        qb_id = _scalar(path, targets[0][1], targets[0][0])
+        option = f"{category}:{name}"
+        if category in kinds and kinds[category][0] != kind:
+            raise ConfigError(path, _line(entry), f"tracking category {category!r} maps to QuickBooks {PLURAL[kind]} "
+                                                  f"on this line but to {PLURAL[kinds[category][0]]} on line "
+                                                  f"{kinds[category][1]}; a category maps to one or the other")
+        other = next((c for c, (k, _) in kinds.items() if k == kind and c != category), None)
+        if other is not None:
+            raise ConfigError(path, _line(entry), f"tracking categories {other!r} and {category!r} both map to "
+                                                  f"QuickBooks {PLURAL[kind]}; QuickBooks keeps one {kind} per "
+                                                  f"{'line' if kind == 'class' else 'transaction'}")
+        kinds.setdefault(category, (kind, _line(entry)))
+        target = result.tracking if kind == "class" else result.departments
+        if option in result.tracking or option in result.departments:
+            raise ConfigError(path, _line(entry), f"tracking option {option!r} is mapped twice")
+        if qb_id in target.values():
+            raise ConfigError(path, _line(entry), f"QuickBooks {kind} {qb_id!r} is mapped twice")
+        target[option] = qb_id
+        result.lines[("tracking", option)] = _line(entry)
 
 
 # --- pairs ------------------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_count
 log = logging.getLogger(__name__)
 
 PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
-                    "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked", "not_editable"]
+                    "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked", "not_editable",
+                    "department_conflict"]
 CHUNK = 500
 GONE = ("voided", "deleted")
 

@@ -1,6 +1,6 @@
 """Reference data, checked before any write: every code the pair's mapping file names must exist, and be active, in
 the ledger it names (Xero accounts, tax rates, items and tracking options; QuickBooks accounts, tax codes and rates,
-items and classes). What each organisation is set up with (home currency, enabled currencies) is recorded in
+items, classes and departments). What each organisation is set up with (home currency, enabled currencies) is recorded in
 ``ledgerbridge.ledger_facts`` for the planners.
 
 Errors name the mapping file, the line and the code, like the file's own validation.
@@ -30,6 +30,7 @@ class LedgerReference:
     tax_rates: dict[str, bool] = field(default_factory=dict)  # QuickBooks TaxRate id -> active
     items: dict[str, bool] = field(default_factory=dict)  # Xero item code / QuickBooks Item id -> active
     tracking: dict[str, bool] = field(default_factory=dict)  # "Category:Option" / QuickBooks Class id -> active
+    departments: dict[str, bool] = field(default_factory=dict)  # QuickBooks Department id -> active
     home_currency: str | None = None
     currencies: list[str] = field(default_factory=list)
     organisation: str | None = None
@@ -72,6 +73,8 @@ def read_quickbooks(hook: Any) -> LedgerReference:
         ref.items[str(item["Id"])] = bool(item.get("Active", True))
     for qb_class in hook.iter_records("Class"):
         ref.tracking[str(qb_class["Id"])] = bool(qb_class.get("Active", True))
+    for department in hook.iter_records("Department"):
+        ref.departments[str(department["Id"])] = bool(department.get("Active", True))
     _quickbooks_facts(hook, ref)
     return ref
 
@@ -94,8 +97,8 @@ def problems(pair: PairConfig, xero: LedgerReference, qb: LedgerReference) -> li
     m = pair.mappings
     found: list[str] = []
 
-    def check(kind: str, key: str, ledger: str, code: str, known: dict[str, bool]) -> None:
-        line = m.lines.get((kind, key))
+    def check(kind: str, key: str, ledger: str, code: str, known: dict[str, bool], entry: str | None = None) -> None:
+        line = m.lines.get((entry or kind, key))
         where = f"{m.path}:{line}" if line else str(m.path)
         if code not in known:
             found.append(f"{where}: {ledger} has no {kind} {code!r} (mapped for {key!r})")
@@ -120,6 +123,9 @@ def problems(pair: PairConfig, xero: LedgerReference, qb: LedgerReference) -> li
     for option, qb_class in m.tracking.items():
         check("tracking", option, "xero", option, xero.tracking)
         check("tracking", option, "quickbooks", qb_class, qb.tracking)
+    for option, department in m.departments.items():
+        check("tracking", option, "xero", option, xero.tracking)
+        check("department", option, "quickbooks", department, qb.departments, entry="tracking")
     return found
 
 

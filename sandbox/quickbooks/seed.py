@@ -144,9 +144,6 @@ def reference_data(company: Company) -> None:
     for term_id, name, days in TERMS:
         _put(company, "Term", term_id, {"Name": name, "Active": True, "Type": "STANDARD", "DueDays": days,
                                         "DiscountPercent": 0, "DiscountDays": 0})
-    # the studio's one location (QuickBooks "Department"), so location tracking has something to refer to
-    _put(company, "Department", "1", {"Name": "Bristol studio", "SubDepartment": False,
-                                      "FullyQualifiedName": "Bristol studio", "Active": True})
     seed_more.tracking_classes(company, reference.TRACKING, SEED_EPOCH)
     seed_more.currencies(company, reference.QUICKBOOKS_CURRENCIES, SEED_EPOCH)
     _put(company, "CompanyInfo", "1", {

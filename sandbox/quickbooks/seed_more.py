@@ -52,13 +52,18 @@ def exchange_rate(currency: str, currency_rate: Decimal) -> Decimal:
 
 
 def tracking_classes(company: Company, categories: list[SeedTrackingCategory], at: float) -> None:
-    """One Class per tracking option, with the option's class id (an existing one keeps its id, takes the name)."""
+    """One Class or Department (a location) per tracking option, with the option's id (an existing one keeps its id,
+    takes the name)."""
     for category in categories:
         for option in category.options:
-            record = company.books.get("Class", option.qb_class_id)
-            data = {"Name": option.name, "SubClass": False, "FullyQualifiedName": option.name, "Active": True}
+            entity, record_id = (("Class", option.qb_class_id) if option.qb_class_id
+                                 else ("Department", option.qb_department_id))
+            if record_id is None:
+                continue
+            record = company.books.get(entity, record_id)
+            data = {"Name": option.name, f"Sub{entity}": False, "FullyQualifiedName": option.name, "Active": True}
             if record is None:
-                company.books.insert(ENTITIES["Class"], data, record_id=option.qb_class_id, at=at, notify=False)
+                company.books.insert(ENTITIES[entity], data, record_id=record_id, at=at, notify=False)
             else:
                 record.data.update(data)
 

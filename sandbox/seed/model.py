@@ -339,12 +339,13 @@ class SeedAttachment:
 class SeedTrackingOption:
     name: str
     xero_id: str
-    qb_class_id: str
+    qb_class_id: str | None  # the QuickBooks Class standing for it (None: a Department does)
+    qb_department_id: str | None = None
 
 
 @dataclass(frozen=True)
 class SeedTrackingCategory:
-    """Xero TrackingCategory (with options) <-> QuickBooks Classes (one Class per option)."""
+    """Xero TrackingCategory (with options) <-> QuickBooks Classes or Departments (one per option)."""
 
     name: str
     xero_id: str

@@ -85,12 +85,17 @@ QB_ACCOUNT_ITEMS: list[tuple[str, str, str]] = [
 ]
 
 
-# Xero tracking category "Region" <-> QuickBooks Classes, one per option (config/mappings.yaml: tracking).
+# Xero tracking category "Region" <-> QuickBooks Classes, one per option, and "Location" <-> QuickBooks Departments
+# (config/mappings.yaml: tracking). Seeded documents carry Regions only.
 TRACKING: list[SeedTrackingCategory] = [
     SeedTrackingCategory("Region", stable_uuid("tracking", "Region"), (
         SeedTrackingOption("North", stable_uuid("tracking", "Region", "North"), "5000000000000010001"),
         SeedTrackingOption("South", stable_uuid("tracking", "Region", "South"), "5000000000000010002"),
         SeedTrackingOption("London", stable_uuid("tracking", "Region", "London"), "5000000000000010003"),
+    )),
+    SeedTrackingCategory("Location", stable_uuid("tracking", "Location"), (
+        SeedTrackingOption("Bristol studio", stable_uuid("tracking", "Location", "Bristol studio"), None, "1"),
+        SeedTrackingOption("Cardiff studio", stable_uuid("tracking", "Location", "Cardiff studio"), None, "2"),
     )),
 ]
 

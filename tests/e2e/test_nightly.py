@@ -240,3 +240,71 @@ def test_a_void_and_a_hard_delete_are_carried_across_as_such(night):
                                "AND outcome = 'applied'", [r.run_id for r in results.values()])
     assert {"entity": "invoices", "ledger": "quickbooks", "operation": "void"} in trail
     assert {"entity": "payments", "ledger": "xero", "operation": "delete"} in trail
+
+
+def test_locations_travel_as_quickbooks_departments_and_regions_as_classes(night):
+    """Xero's second tracking category (Location) is a QuickBooks Department, kept per transaction; Region is a Class,
+    kept per line. Both are carried each way; a Xero invoice in two locations waits in the queue naming the line; a
+    second night re-sends nothing."""
+    pair = night.pairs["harbour"]
+    xero, qb = pair.hooks(night.db_url)
+    queue = queued(night.db_url, "harbour")
+    customer = next(x for x in links(night.db_url, "harbour", "contacts") if ("contacts", "xero", x) not in queue
+                    and xero.get("Contacts", x).get("DefaultCurrency", "GBP") == "GBP")
+    supplier = next(q for x, q in links(night.db_url, "harbour", "suppliers").items()
+                    if ("suppliers", "quickbooks", q) not in queue and ("suppliers", "xero", x) not in queue)
+    today = xero.get("Contacts", customer)["UpdatedDateUTC"]  # the sandbox's clock, as a Xero date
+    from xero.dates import parse_ms_date  # noqa: PLC0415
+
+    day = parse_ms_date(today).date().isoformat()
+
+    def line(amount: str, *tracking: tuple[str, str]) -> dict:
+        return {"Description": f"Studio day at {amount}", "Quantity": "1", "UnitAmount": amount, "AccountCode": "200",
+                "TaxType": "OUTPUT2", "Tracking": [{"Name": n, "Option": o} for n, o in tracking]}
+
+    def invoice(number: str, *lines: dict) -> WriteItem:
+        return WriteItem(number, {"Type": "ACCREC", "Contact": {"ContactID": customer}, "InvoiceNumber": number,
+                                  "Date": day, "DueDate": day, "Status": "AUTHORISED", "LineItems": list(lines)})
+
+    made = xero.write("Invoices", [
+        invoice("LOC-1", line("400.00", ("Region", "North"), ("Location", "Bristol studio")), line("150.00")),
+        invoice("LOC-2", line("90.00", ("Location", "Bristol studio")), line("60.00", ("Location", "Cardiff studio")))])
+    assert all(m.ok for m in made), [m.errors for m in made]
+    one_place, two_places = (m.ledger_id for m in made)
+    expense_line = {"AccountRef": {"value": "83"}, "TaxCodeRef": {"value": "10"}}
+    bill = qb.write_one("Bill", {
+        "VendorRef": {"value": supplier}, "DocNumber": "LOC-B1", "TxnDate": day, "DueDate": day,
+        "DepartmentRef": {"value": "2"}, "Line": [
+            {"Amount": "80.00", "Description": "Cardiff rent share", "DetailType": "AccountBasedExpenseLineDetail",
+             "AccountBasedExpenseLineDetail": {**expense_line, "ClassRef": {"value": "5000000000000010002"}}},
+            {"Amount": "20.00", "Description": "Cardiff cleaning", "DetailType": "AccountBasedExpenseLineDetail",
+             "AccountBasedExpenseLineDetail": expense_line}]}, key="loc-bill")
+    spent = qb.write_one("Purchase", {
+        "AccountRef": {"value": "35"}, "PaymentType": "Cash", "TxnDate": day, "PrivateNote": "LOC-E1",
+        "EntityRef": {"value": supplier, "type": "Vendor"}, "DepartmentRef": {"value": "1"}, "Line": [
+            {"Amount": "45.00", "Description": "Studio supplies", "DetailType": "AccountBasedExpenseLineDetail",
+             "AccountBasedExpenseLineDetail": expense_line}]}, key="loc-expense")
+    for box in (pair.xero, pair.quickbooks):
+        box.control("POST", "clock", json={"advance": 5})
+    run_chain({"pair": "harbour"})
+
+    copied = qb.get("Invoice", links(night.db_url, "harbour", "invoices")[one_place])
+    assert copied["DepartmentRef"]["value"] == "1"
+    assert [(ln["SalesItemLineDetail"].get("ClassRef") or {}).get("value") for ln in copied["Line"]
+            if ln.get("DetailType") == "SalesItemLineDetail"] == ["5000000000000010001", None]
+    assert two_places not in links(night.db_url, "harbour", "invoices")
+    assert queued(night.db_url, "harbour")[("invoices", "xero", two_places)] == {"department_conflict"}
+    message = rows(night.db_url, "SELECT message FROM ledgerbridge.exceptions WHERE entity = 'invoices' AND "
+                                 "record_id = %s AND status = 'open'", two_places)[0]["message"]
+    assert "LineItems[2].Tracking" in message and "one Department per transaction" in message
+    xero_bill = next(x for x, q in links(night.db_url, "harbour", "bills").items() if q == bill["Id"])
+    assert [sorted((t["Name"], t["Option"]) for t in ln["Tracking"]) for ln in xero.get("Invoices", xero_bill)[
+        "LineItems"]] == [[("Location", "Cardiff studio"), ("Region", "South")], [("Location", "Cardiff studio")]]
+    xero_expense = next(x for x, q in links(night.db_url, "harbour", "bank_transactions").items()
+                        if q == f"Purchase:{spent['Id']}")
+    assert [[(t["Name"], t["Option"]) for t in ln["Tracking"]] for ln in xero.get(
+        "BankTransactions", xero_expense)["LineItems"]] == [[("Location", "Bristol studio")]]
+
+    results = run_chain({"pair": "harbour"})
+    assert rows(night.db_url, "SELECT entity, label FROM ledgerbridge.outbox WHERE sent_run_id = ANY(%s) AND "
+                              "status = 'applied'", [r.run_id for r in results.values()]) == []

@@ -135,3 +135,41 @@ def test_account_items_and_tax_rates_of_the_shipped_mapping():
     assert m.qb_tax_rate("OUTPUT2", "sales") == "4"
     assert m.qb_tax_rate("NONE", "purchases") == "21"
     assert m.xero_tax_type_of_rate("4") == "OUTPUT2"
+
+
+TRACKING = GOOD_MAPPING + """\
+tracking:
+  - {category: Region, option: North, quickbooks_class: "501"}
+  - {category: Region, option: South, quickbooks_class: "502"}
+  - {category: Location, option: Bristol studio, quickbooks_department: "1"}
+"""
+
+
+def test_tracking_maps_one_category_to_classes_and_one_to_departments(tmp_path):
+    m = load_mappings(write(tmp_path, "m.yaml", TRACKING))
+    assert m.qb_tracking(["Location:Bristol studio", "Region:South"]) == ("502", "1")
+    assert m.qb_tracking([]) == (None, None)
+    assert m.department_category == "Location"
+    assert (m.xero_tracking("501"), m.xero_department("1")) == ("Region:North", "Location:Bristol studio")
+    with pytest.raises(UnmappedCode, match="tracking option 'Team:Design'"):
+        m.qb_tracking(["Region:North", "Team:Design"])  # every option of a line is mapped, not only the first
+    with pytest.raises(UnmappedCode, match="quickbooks department '7'"):
+        m.xero_department("7")
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('{category: Location, option: Cardiff, quickbooks_class: "503"}',
+     r"m.yaml:14: tracking category 'Location' maps to QuickBooks classes on this line but to departments on line 13"),
+    ('{category: Team, option: Design, quickbooks_class: "503"}',
+     r"m.yaml:14: tracking categories 'Region' and 'Team' both map to QuickBooks classes; QuickBooks keeps one "
+     r"class per line"),
+    ('{category: Team, option: Design, quickbooks_department: "2"}',
+     r"m.yaml:14: .*'Location' and 'Team' both map to QuickBooks departments; .* one department per transaction"),
+    ('{category: Team, option: Design, quickbooks_class: "503", quickbooks_department: "2"}',
+     r"m.yaml:14: tracking option Team:Design: name exactly one of quickbooks_class and quickbooks_department"),
+    ('{category: Location, option: Bath, quickbooks_department: "1"}', r"m.yaml:14: QuickBooks department '1' is "
+                                                                        r"mapped twice"),
+])
+def test_tracking_that_quickbooks_cannot_hold_is_refused_with_its_line(tmp_path, entry, message):
+    with pytest.raises(ConfigError, match=message):
+        load_mappings(write(tmp_path, "m.yaml", TRACKING + f"  - {entry}\n"))

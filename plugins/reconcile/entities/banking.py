@@ -15,8 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from reconcile.config import Mappings, UnmappedCode
+from reconcile.entities import tracking
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
-from reconcile.entities.documents import AMOUNTS_FROM_QB, AMOUNTS_FROM_XERO, AMOUNTS_TO_QB, AMOUNTS_TO_XERO, q2
+from reconcile.entities.documents import (AMOUNTS_FROM_QB, AMOUNTS_FROM_XERO, AMOUNTS_TO_QB, AMOUNTS_TO_XERO,
+                                          kept_department, q2)
 from reconcile.normalise import clean_text, decimal, money, norm_number
 from xero.dates import parse_ms_date
 
@@ -42,8 +44,11 @@ def _tracking_xero(line: dict) -> list[str]:
 
 
 def _tracking_qb(detail: dict, mappings: Mappings) -> list[str]:
+    """A QuickBooks line's Class (and, on a journal line, its Department) as Xero tracking options."""
     class_ref = (detail.get("ClassRef") or {}).get("value")
-    return [mappings.xero_tracking(class_ref)] if class_ref else []
+    department = (detail.get("DepartmentRef") or {}).get("value")
+    return ([mappings.xero_tracking(class_ref)] if class_ref else []) + \
+        ([mappings.xero_department(department)] if department else [])
 
 
 def _tax_by_rate(lines: list[dict], taxes: list[Decimal]) -> dict[str, dict[str, str | None]]:
@@ -79,6 +84,7 @@ class BankTransactions:
             lines.append(_line(item.get("Description"), item.get("LineAmount"), item.get("AccountCode"),
                                item.get("TaxType"), _tracking_xero(item)))
             taxes.append(decimal(item.get("TaxAmount")) or Decimal("0"))
+        tracking.spread_department(mappings, lines)
         kind = {"RECEIVE": "receive", "SPEND": "spend"}.get(raw.get("Type", ""), "other")
         status = {"AUTHORISED": "authorised", "DELETED": "deleted", "VOIDED": "voided"}.get(
             raw.get("Status", ""), (raw.get("Status") or "").lower())
@@ -161,6 +167,7 @@ class BankTransactions:
                 taxes.append(decimal(detail.get("TaxAmount")) or Decimal("0"))
             bank_ref = (raw.get("DepositToAccountRef" if deposit else "AccountRef") or {}).get("value")
             bank = mappings.xero_account(bank_ref) if bank_ref else None
+            tracking.with_department(mappings, lines, raw.get("DepartmentRef"))
         except UnmappedCode as exc:
             raise self.error("quickbooks", record_id, "Line", str(exc), label, reason="unmapped_code",
                              code=exc.code) from None
@@ -201,19 +208,23 @@ class BankTransactions:
                 detail: dict[str, Any] = {"AccountRef": {"value": m.qb_account(ln["account_code"])}}
                 if ln.get("tax_type"):
                     detail["TaxCodeRef"] = {"value": m.qb_tax_code(ln["tax_type"])}
-                if ln.get("tracking"):
-                    detail["ClassRef"] = {"value": m.qb_class(ln["tracking"][0])}
+                detail.update(tracking.line_class(m, ln))
                 kind = "DepositLineDetail" if side == "sales" else "AccountBasedExpenseLineDetail"
                 lines.append({"Amount": ln["line_amount"], "Description": ln["description"] or "",
                               "DetailType": kind, kind: detail})
+            department = tracking.transaction_department(m, row["lines"], "LineItems")
         except UnmappedCode as exc:
             raise self.error("xero", row["ledger_id"], "LineItems", str(exc), row.get("reference"),
                              reason="unmapped_code", code=exc.code) from None
+        except tracking.DepartmentConflict as exc:
+            raise self.error("xero", row["ledger_id"], exc.field, str(exc), row.get("reference"),
+                             reason=tracking.DepartmentConflict.reason) from None
         payload: dict[str, Any] = {
             "TxnDate": row["date"].isoformat() if row.get("date") else None,
             "GlobalTaxCalculation": AMOUNTS_TO_QB.get(row.get("amounts_are") or "exclusive", "TaxExcluded"),
             "Line": lines, "PrivateNote": row.get("reference") or "",
             "TxnTaxDetail": _qb_tax_detail(row, ctx, "sales" if row["kind"] == "receive" else "purchases"),
+            **department,
         }
         if row.get("currency"):
             payload["CurrencyRef"] = {"value": row["currency"]}
@@ -231,6 +242,8 @@ class BankTransactions:
         if payload["_resource"] != resource:
             raise self.error("xero", row["ledger_id"], "Type", f"it is a {resource} in QuickBooks; money in and money "
                              "out cannot be swapped by an edit", row.get("reference"))
+        kept_department(current, payload, lambda message: self.error(
+            "xero", row["ledger_id"], "LineItems.Tracking", message, row.get("reference"), reason="not_editable"))
         return {**payload, "Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True}
 
     def qb_link_id(self, payload: dict, new_id: str, record: dict | None) -> str:

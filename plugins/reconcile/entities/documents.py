@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from reconcile.config import Mappings, UnmappedCode
+from reconcile.entities import tracking
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
 from reconcile.normalise import (clean_text, decimal, money, norm_number, rate_from_quickbooks,
                                  rate_to_quickbooks)
@@ -155,6 +156,7 @@ class Documents:
                     item.get("AccountCode"), item.get("TaxType"), item.get("ItemCode"), xero_tracking(item))))
             except ValueError as exc:
                 raise self.error("xero", record_id, f"LineItems[{index}]", str(exc), label) from None
+        tracking.spread_department(mappings, lines)
         # what is settled: paid, and credit allocated (QuickBooks' balance counts both the same way)
         paid = (decimal(raw.get("AmountPaid")) or Decimal("0")) + (decimal(raw.get("AmountCredited")) or Decimal("0"))
         if k.xero_resource == "CreditNotes":  # a credit note's "paid" part is what was allocated or refunded
@@ -290,7 +292,7 @@ class Documents:
         tax_ref = (detail.get("TaxCodeRef") or {}).get("value")
         tax_type = mappings.xero_tax_type(tax_ref, side) if tax_ref else None
         class_ref = (detail.get("ClassRef") or {}).get("value")
-        tracking = [mappings.xero_tracking(class_ref)] if class_ref else []
+        options = [mappings.xero_tracking(class_ref)] if class_ref else []
         if kind in ("SalesItemLineDetail", "ItemBasedExpenseLineDetail"):
             item_ref = (detail.get("ItemRef") or {}).get("value")
             account = mappings.account_of_item(item_ref) if item_ref and side == "sales" else None
@@ -299,12 +301,12 @@ class Documents:
                 account = mappings.xero_account(account_ref)
             return self.purchase_line(staged_line(
                 item.get("Description"), detail.get("Qty"), detail.get("UnitPrice"), item.get("Amount"), account,
-                tax_type, mappings.xero_item(item_ref) if item_ref else None, tracking))
+                tax_type, mappings.xero_item(item_ref) if item_ref else None, options))
         if kind == "AccountBasedExpenseLineDetail":
             account_ref = (detail.get("AccountRef") or {}).get("value")
             return self.purchase_line(staged_line(
                 item.get("Description"), 1, item.get("Amount"), item.get("Amount"),
-                mappings.xero_account(account_ref) if account_ref else None, tax_type, None, tracking))
+                mappings.xero_account(account_ref) if account_ref else None, tax_type, None, options))
         return None  # SubTotalLineDetail and similar are computed by QuickBooks
 
     def qb_normalise(self, raw: dict, mappings: Mappings) -> dict:
@@ -328,6 +330,11 @@ class Documents:
                 raise self.error("quickbooks", record_id, f"Line[{index}]", str(exc), label) from None
             if line is not None:
                 lines.append(line)
+        try:
+            tracking.with_department(mappings, lines, raw.get("DepartmentRef"))
+        except UnmappedCode as exc:
+            raise self.error("quickbooks", record_id, "DepartmentRef", str(exc), label, reason="unmapped_code",
+                             code=exc.code) from None
         tax_detail = raw.get("TxnTaxDetail") or {}
         tax_by_rate: dict[str, dict[str, str | None]] = {}
         for tax_line in tax_detail.get("TaxLine") or []:
@@ -376,6 +383,11 @@ class Documents:
             except UnmappedCode as exc:
                 raise self.error("xero", row["ledger_id"], f"LineItems[{index}]", str(exc), row.get("number"),
                                  reason="unmapped_code", code=exc.code) from None
+        try:
+            department = tracking.transaction_department(ctx.mappings, row["lines"], "LineItems")
+        except tracking.DepartmentConflict as exc:
+            raise self.error("xero", row["ledger_id"], exc.field, str(exc), row.get("number"),
+                             reason=tracking.DepartmentConflict.reason) from None
         payload: dict[str, Any] = {
             k.qb_contact_ref: {"value": contact},
             "DocNumber": (row.get("number") or "")[:21],
@@ -383,6 +395,7 @@ class Documents:
             "GlobalTaxCalculation": AMOUNTS_TO_QB.get(row.get("amounts_are") or "exclusive", "TaxExcluded"),
             "Line": lines,
             "TxnTaxDetail": self._qb_tax_detail(row, ctx),
+            **department,
         }
         if row.get("due_date") and k.qb_resource in ("Invoice", "Bill"):
             payload["DueDate"] = row["due_date"].isoformat()
@@ -395,19 +408,19 @@ class Documents:
     def _qb_line_payload(self, ln: dict, ctx: WriteContext) -> dict:
         m = ctx.mappings
         tax = {"TaxCodeRef": {"value": m.qb_tax_code(ln["tax_type"])}} if ln.get("tax_type") else {}
-        tracking = {"ClassRef": {"value": m.qb_class(ln["tracking"][0])}} if ln.get("tracking") else {}
+        line_class = tracking.line_class(m, ln)
         base = {"Amount": ln["line_amount"], "Description": ln["description"] or ""}
         if self.kind.side == "sales":
             # QuickBooks takes the income account from the item (an account's own item when the line has none)
             detail = {"Qty": ln["quantity"], "UnitPrice": ln["unit_amount"],
                       "ItemRef": {"value": m.qb_line_item(ln.get("item_code"), ln.get("account_code"))},
-                      **tax, **tracking}
+                      **tax, **line_class}
             return {**base, "DetailType": "SalesItemLineDetail", "SalesItemLineDetail": detail}
         if ln.get("item_code"):
             detail = {"Qty": ln["quantity"], "UnitPrice": ln["unit_amount"],
-                      "ItemRef": {"value": m.qb_item(ln["item_code"])}, **tax, **tracking}
+                      "ItemRef": {"value": m.qb_item(ln["item_code"])}, **tax, **line_class}
             return {**base, "DetailType": "ItemBasedExpenseLineDetail", "ItemBasedExpenseLineDetail": detail}
-        detail = {"AccountRef": {"value": m.qb_account(ln["account_code"])}, **tax, **tracking}
+        detail = {"AccountRef": {"value": m.qb_account(ln["account_code"])}, **tax, **line_class}
         return {**base, "DetailType": "AccountBasedExpenseLineDetail", "AccountBasedExpenseLineDetail": detail}
 
     def _qb_tax_detail(self, row: dict, ctx: WriteContext) -> dict:
@@ -432,7 +445,10 @@ class Documents:
         return self.qb_fields(row, ctx)
 
     def qb_update(self, row: dict, current: dict, ctx: WriteContext) -> dict:
-        return {"Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True, **self.qb_fields(row, ctx)}
+        fields = self.qb_fields(row, ctx)
+        kept_department(current, fields, lambda message: self.error(
+            "xero", row["ledger_id"], "LineItems.Tracking", message, row.get("number"), reason="not_editable"))
+        return {"Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True, **fields}
 
     def qb_void(self, current: dict) -> dict:
         return {"Id": current["Id"], "SyncToken": current["SyncToken"]}
@@ -489,6 +505,15 @@ def qb_deleted(resource: str) -> Any:
         return [str(r["Id"]) for r in hook.changes([resource], since).get(resource, [])
                 if r.get("status") == "Deleted"]
     return deleted_since
+
+
+def kept_department(current: dict, fields: dict, error: Any) -> None:
+    """A sparse update merges: it cannot take a Department away from a QuickBooks transaction, so a source that has
+    none left is reported rather than re-sent every night."""
+    department = (current.get("DepartmentRef") or {})
+    if department.get("value") and "DepartmentRef" not in fields:
+        raise error(f"QuickBooks keeps it in Department {department.get('name') or department['value']!r} and an "
+                    "update cannot take a Department away: remove it in QuickBooks, or track the Xero lines to it")
 
 
 def xero_locked(row: dict) -> str | None:

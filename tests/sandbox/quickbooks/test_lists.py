@@ -60,7 +60,7 @@ def test_item_rules_per_type(qb: QBApi) -> None:
 
 def test_class_department_and_term_lists(qb: QBApi) -> None:
     classes = qb.rows("SELECT * FROM Class", "Class")
-    seeded = {o.qb_class_id: o.name for c in reference.TRACKING for o in c.options}
+    seeded = {o.qb_class_id: o.name for c in reference.TRACKING for o in c.options if o.qb_class_id}
     assert {c["Id"]: c["Name"] for c in classes} == seeded
     assert all(c["FullyQualifiedName"] == c["Name"] and c["SubClass"] is False for c in classes)
     created = qb.create("Class", {"Name": unique("Scotland")})
@@ -69,7 +69,9 @@ def test_class_department_and_term_lists(qb: QBApi) -> None:
     qb.post("class", {"Id": created["Id"], "SyncToken": "0", "sparse": True, "Active": False})
     assert created["Id"] not in {c["Id"] for c in qb.rows("SELECT * FROM Class", "Class")}
     departments = qb.rows("SELECT * FROM Department", "Department")
-    assert [d["Name"] for d in departments] == ["Bristol studio"]
+    assert {d["Id"]: d["Name"] for d in departments} == {o.qb_department_id: o.name for c in reference.TRACKING
+                                                         for o in c.options if o.qb_department_id}
+    assert [d["Name"] for d in departments] == ["Bristol studio", "Cardiff studio"]
     shop = qb.create("Department", {"Name": unique("Leeds shop")})
     assert shop["SubDepartment"] is False and qb.read("Department", shop["Id"])["Name"] == shop["Name"]
     terms = {t["Name"]: t for t in qb.rows("SELECT * FROM Term", "Term")}

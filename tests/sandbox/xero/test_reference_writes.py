@@ -64,13 +64,15 @@ def test_tracking_categories_and_line_tracking(xero: XeroClient) -> None:
     assert xero.get(f"TrackingCategories/{region['TrackingCategoryID']}").json()["TrackingCategories"][0]["Name"] \
         == "Region"
 
+    location = next(c for c in listed if c["Name"] == "Location")  # the seed's second category
+    third = xero.put("TrackingCategories", {"Name": "One too many"}, params={"summarizeErrors": "false"})
+    assert third.json()["TrackingCategories"][0]["ValidationErrors"] == [
+        {"Message": "An organisation can have at most 2 active tracking categories."}]
+    xero.post(f"TrackingCategories/{location['TrackingCategoryID']}", {"Status": "ARCHIVED"})  # frees a place
     name = f"Team {uuid.uuid4().hex[:6]}"
     made = xero.put("TrackingCategories", {"Name": name})
     assert made.status_code == 200, made.text
     team = made.json()["TrackingCategories"][0]
-    third = xero.put("TrackingCategories", {"Name": "One too many"}, params={"summarizeErrors": "false"})
-    assert third.json()["TrackingCategories"][0]["ValidationErrors"] == [
-        {"Message": "An organisation can have at most 2 active tracking categories."}]
     option = xero.put(f"TrackingCategories/{team['TrackingCategoryID']}/Options", {"Name": "Design"})
     assert option.status_code == 200 and option.json()["Options"][0]["IsActive"] is True
     old = xero.put(f"TrackingCategories/{team['TrackingCategoryID']}/Options", {"Name": "Print"}).json()
