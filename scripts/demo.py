@@ -3,8 +3,8 @@
 1. Start the Xero and QuickBooks sandboxes with seeded books (kept in .local/sandbox/, so they can be inspected
    afterwards by starting a sandbox on that folder), with their real rate limits.
 2. Reset ledgerbridge's own database (LEDGERBRIDGE_DEMO_DB, default ``ledgerbridge`` on the server) and migrate it.
-3. Run sync_contacts, then sync_invoices, through a real Airflow scheduler on the metadata database that
-   ``make airflow`` shows afterwards.
+3. Run the nightly chain (nightly_alignment, every sync_<entity> DAG stage by stage, control_totals) through a
+   real Airflow scheduler on the metadata database that ``make airflow`` shows afterwards.
 4. Check the books ended aligned (a full re-read plans no write, and everything else waits in the exception queue),
    print what happened per entity and ledger, the calls each ledger received, and where to look.
 
