@@ -249,10 +249,18 @@ def test_locations_travel_as_quickbooks_departments_and_regions_as_classes(night
     pair = night.pairs["harbour"]
     xero, qb = pair.hooks(night.db_url)
     queue = queued(night.db_url, "harbour")
-    customer = next(x for x in links(night.db_url, "harbour", "contacts") if ("contacts", "xero", x) not in queue
-                    and xero.get("Contacts", x).get("DefaultCurrency", "GBP") == "GBP")
-    supplier = next(q for x, q in links(night.db_url, "harbour", "suppliers").items()
-                    if ("suppliers", "quickbooks", q) not in queue and ("suppliers", "xero", x) not in queue)
+
+    def usable(entity: str, xero_id: str, qb_id: str, qb_entity: str) -> bool:
+        """A linked contact both ledgers keep active, in the home currency, with nothing waiting in the queue."""
+        contact, partner = xero.get("Contacts", xero_id), qb.get(qb_entity, qb_id)
+        return ((entity, "xero", xero_id) not in queue and (entity, "quickbooks", qb_id) not in queue
+                and contact["ContactStatus"] == "ACTIVE" and contact.get("DefaultCurrency", "GBP") == "GBP"
+                and partner["Active"] and (partner.get("CurrencyRef") or {}).get("value", "GBP") == "GBP")
+
+    customer = next(x for x, q in sorted(links(night.db_url, "harbour", "contacts").items())
+                    if usable("contacts", x, q, "Customer"))
+    supplier = next(q for x, q in sorted(links(night.db_url, "harbour", "suppliers").items())
+                    if usable("suppliers", x, q, "Vendor"))
     today = xero.get("Contacts", customer)["UpdatedDateUTC"]  # the sandbox's clock, as a Xero date
     from xero.dates import parse_ms_date  # noqa: PLC0415
 

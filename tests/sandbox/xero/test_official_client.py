@@ -20,6 +20,7 @@ from xero_python.api_client.oauth2 import OAuth2Token, TokenApi
 from xero_python.exceptions import AccountingBadRequestException, NotFoundException
 from xero_python.identity import IdentityApi
 
+from sandbox.seed import reference
 from tests.sandbox.xero.conftest import Factory, XeroClient
 from tests.sandbox.xero.spec import SpecChecker
 
@@ -225,4 +226,6 @@ def test_xero_python_payments_credit_banking_journals_items_attachments(xero_fac
             assert fh.read() == content
     finally:
         os.remove(downloaded)  # the client saves downloads as temporary files
-    assert [c.name for c in accounting.get_tracking_categories(tenant).tracking_categories] == ["Region"]
+    categories = accounting.get_tracking_categories(tenant).tracking_categories
+    assert [c.name for c in categories] == [c.name for c in reference.TRACKING] == ["Region", "Location"]
+    assert [o.name for o in categories[1].options] == ["Bristol studio", "Cardiff studio"]
