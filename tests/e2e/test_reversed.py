@@ -303,6 +303,14 @@ def test_balances_and_control_totals_tie_out_apart_from_the_queue(books):
 
 def test_a_second_night_writes_nothing(books):
     assert applied(books.db_url, run_chain()) == []
+    # a paid invoice copied without its payment waited in the queue until the payment followed; now it is closed
+    links = {r["quickbooks_id"] for r in xref(books.db_url, "invoices") if r["method"] == "created"}
+    copied_paid = [i["qb_id"] for i in only_in(books.truth, "invoices", "quickbooks", "sales")
+                   if i["qb_status"] == "paid" and i["qb_id"] in links]
+    assert copied_paid
+    queue = queued(books.db_url)
+    for qb_id in copied_paid:
+        assert "payment_mismatch" not in queue.get(("invoices", "quickbooks", qb_id), set()), qb_id
 
 
 def test_an_edit_on_the_side_that_is_now_the_source_is_carried_across(books):
