@@ -1,4 +1,5 @@
 """python -m sandbox {xero,quickbooks} [--port N] [--seed N] [--size N] [--state DIR] [--rate-limits real|off]
+                                      [--home-currency CODE]
 
 Starts a local server that speaks the ledger's API contract and prints one JSON line (base_url, token_url,
 client_id, client_secret, refresh_token and tenant_id / realm_id), then serves until interrupted.
@@ -7,6 +8,7 @@ client_id, client_secret, refresh_token and tenant_id / realm_id), then serves u
 from __future__ import annotations
 
 import argparse
+import re
 import importlib
 
 from sandbox.common.server import serve
@@ -26,10 +28,20 @@ def parse(argv: list[str] | None = None) -> tuple[str, SandboxOptions]:
     parser.add_argument("--latency-ms", type=int, default=0, help="extra latency per API call")
     parser.add_argument("--webhook-url", default=None)
     parser.add_argument("--webhook-key", default=None)
+    parser.add_argument("--home-currency", default=None, metavar="CODE",
+                        help="the organisation's home (base) currency, set once when its books are created (default "
+                             "GBP); the seeded books are kept in GBP, so another needs unseeded books")
     args = parser.parse_args(argv)
+    if args.home_currency is not None:
+        if not re.fullmatch(r"[A-Z]{3}", args.home_currency):
+            parser.error(f"--home-currency {args.home_currency!r} is not an ISO 4217 currency code")
+        if args.seed is not None and args.home_currency != "GBP":
+            parser.error("--home-currency: the seeded books are kept in GBP; start without --seed for books in "
+                         f"{args.home_currency}")
     opts = SandboxOptions(host=args.host, port=args.port, seed=args.seed, size=args.size, state=args.state,
                           rate_limits=args.rate_limits, truth=args.truth, latency_ms=args.latency_ms,
-                          webhook_url=args.webhook_url, webhook_key=args.webhook_key)
+                          webhook_url=args.webhook_url, webhook_key=args.webhook_key,
+                          home_currency=args.home_currency)
     return args.ledger, opts
 
 

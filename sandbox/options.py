@@ -17,3 +17,11 @@ class SandboxOptions:
     latency_ms: int = 0  # added to every API call, to make concurrency observable
     webhook_url: str | None = None  # POST change notifications here (signed with webhook_key)
     webhook_key: str | None = None
+    # the currency the organisation keeps its books in: chosen when it is created, never changed after (neither
+    # Xero's Organisation.BaseCurrency nor QuickBooks' Preferences.CurrencyPrefs.HomeCurrency can be set by an app);
+    # None: GBP, the currency of the seeded books
+    home_currency: str | None = None
+
+    @property
+    def home(self) -> str:
+        return self.home_currency or "GBP"

@@ -160,10 +160,11 @@ class Mappings:
                                self.path) from None
 
     def qb_tax_rate(self, tax_type: str, side: str) -> str | None:
+        """The QuickBooks TaxRate a Xero tax type's tax is written under on ``side`` (sales | purchases): a
+        purchases-only entry keeps its rate as the purchase rate, so it is found there, like a ``both`` entry's."""
         for t in self.taxes:
             if t.xero == tax_type:
-                return t.purchase_rate if side == "purchases" and t.applies_to == "both" else t.sales_rate \
-                    if side == "sales" or t.applies_to != "both" else None
+                return t.purchase_rate if side == "purchases" else t.sales_rate
         raise UnmappedCode("tax type", tax_type, "xero", self.path)
 
     def xero_tax_type_of_rate(self, rate_id: str) -> str:

@@ -96,7 +96,11 @@ def create(opts: SandboxOptions) -> Sandbox:
                              client_secret=secrets.token_urlsafe(30)[:40], subject=realm)
         verifier = opts.webhook_key or secrets.token_hex(18)
         granted_at = clock.time()
-    company = Company(realm, books, clock)
+    home = _saved_home(books) if saved is not None else opts.home
+    if saved is not None and opts.home_currency and opts.home_currency != home:
+        raise SystemExit(f"{state.path}: the company's home currency is {home}; QuickBooks does not change a home "
+                         "currency once set (start afresh without --state to choose another)")
+    company = Company(realm, books, clock, home_currency=home)
     replays = IdempotencyCache(clock, ttl_seconds=None)
     if saved is not None:
         replays.load(saved.get("replays", []))
@@ -114,6 +118,15 @@ def create(opts: SandboxOptions) -> Sandbox:
     box.refresh_token = issuer.initial_refresh_token()
     state.flush()
     return box
+
+
+def _saved_home(books: Books) -> str:
+    """The home currency the saved company was created with (Preferences.CurrencyPrefs.HomeCurrency)."""
+    for record in books.all("Preferences"):
+        home = ((record.data.get("CurrencyPrefs") or {}).get("HomeCurrency") or {}).get("value")
+        if home:
+            return str(home)
+    return "GBP"
 
 
 def _seed_books(box: Sandbox, opts: SandboxOptions) -> None:

@@ -124,7 +124,7 @@ def reference_data(company: Company) -> None:
         _put(company, "Account", acc_id, {
             "Name": name, "SubAccount": False, "FullyQualifiedName": name, "Active": True,
             "Classification": classification, "AccountType": account_type, "AccountSubType": sub_type,
-            "CurrentBalance": 0, "CurrentBalanceWithSubAccounts": 0, "CurrencyRef": _ref(HOME_CURRENCY)})
+            "CurrentBalance": 0, "CurrentBalanceWithSubAccounts": 0, "CurrencyRef": _ref(company.home_currency)})
     tax_codes(company, reference.TAX_RATES)
     sales = reference.account("200")
     for item_id, name in BUILTIN_ITEMS:

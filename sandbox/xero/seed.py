@@ -31,15 +31,19 @@ STATUS = {"draft": "DRAFT", "authorised": "AUTHORISED", "paid": "PAID", "voided"
 _ZERO = Decimal("0")
 
 
-def build_books(side: SideBooks | None, org_id: str, provider: str = "ledgerbridge") -> Books:
+def build_books(side: SideBooks | None, org_id: str, provider: str = "ledgerbridge",
+                home_currency: str = HOME_CURRENCY) -> Books:
+    """The organisation's books; ``home_currency`` is its base currency (seeded books are kept in GBP)."""
+    if side is not None and home_currency != HOME_CURRENCY:
+        raise ValueError(f"seeded books are kept in {HOME_CURRENCY}, not {home_currency}")
     books = Books()
     accounts = side.accounts if side else ref.ACCOUNTS
     tax_rates = (side.tax_rates + side.extra_tax_rates) if side else ref.TAX_RATES
     items = side.items if side else ref.ITEMS
     name = side.organisation_name if side else ref.ORGANISATION_NAME
     categories = side.tracking if side else ref.TRACKING
-    books.put("Organisation", org_id, organisation_record(org_id, name, HOME_CURRENCY, "GB", REFERENCE_CREATED))
-    for code in _currencies(side, accounts):
+    books.put("Organisation", org_id, organisation_record(org_id, name, home_currency, "GB", REFERENCE_CREATED))
+    for code in _currencies(side, accounts, home_currency):
         books.put("Currencies", code, currency_record(code))
     for acc in accounts:
         books.put("Accounts", acc.xero_id, account_record(acc, REFERENCE_CREATED))
@@ -77,11 +81,11 @@ def build_books(side: SideBooks | None, org_id: str, provider: str = "ledgerbrid
     return books
 
 
-def _currencies(side: SideBooks | None, accounts: list[Any]) -> list[str]:
+def _currencies(side: SideBooks | None, accounts: list[Any], home_currency: str = HOME_CURRENCY) -> list[str]:
     """The enabled currencies: the side's own list (home first), then any an account or a record uses."""
-    out = list(side.currencies) if side else [HOME_CURRENCY]
-    if HOME_CURRENCY not in out:
-        out.insert(0, HOME_CURRENCY)
+    out = list(side.currencies) if side else [home_currency]
+    if home_currency not in out:
+        out.insert(0, home_currency)
     used = {a.currency for a in accounts}
     if side:
         used |= {c.currency for c in side.contacts} | {i.currency for i in side.invoices} | \

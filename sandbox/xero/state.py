@@ -96,7 +96,7 @@ class XeroSandbox:
             target = opts.truth or (str(Path(opts.state) / "truth.json") if opts.state else None)
             if target:
                 write_truth(seeded, target)
-        self.books = build_books(side, self.tenant_id, PROVIDER_NAME)
+        self.books = build_books(side, self.tenant_id, PROVIDER_NAME, opts.home)
 
     def _load(self, data: dict[str, Any]) -> None:
         if data.get("version") != STATE_VERSION:
@@ -108,6 +108,10 @@ class XeroSandbox:
         self.webhook_key = self.opts.webhook_key or data["webhook_key"]
         self.cc_tokens = set(data.get("cc_tokens", []))
         self.books = Books.from_dict(data["books"])
+        base = next(self.books.records("Organisation"), {}).get("BaseCurrency")
+        if self.opts.home_currency and base and self.opts.home_currency != base:
+            raise SystemExit(f"{self.state_file.path}: the organisation keeps its books in {base}; a base currency "
+                             "cannot be changed once set (start afresh without --state to choose another)")
         self.idempotency.load(data.get("idempotency", []))
         self.seeded = data.get("seeded")
         if self.opts.truth and self.seeded:

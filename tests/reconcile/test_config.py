@@ -134,6 +134,10 @@ def test_account_items_and_tax_rates_of_the_shipped_mapping():
         m.qb_line_item(None, "429")
     assert m.qb_tax_rate("OUTPUT2", "sales") == "4"
     assert m.qb_tax_rate("NONE", "purchases") == "21"
+    # a purchases-only tax type: its rate is the one written on bills and supplier credits
+    assert m.qb_tax_rate("INPUT2", "purchases") == "5"
+    assert m.qb_tax_rate("ZERORATEDINPUT", "purchases") == "13"
+    assert m.qb_tax_rate("OUTPUT2", "purchases") is None and m.qb_tax_rate("INPUT2", "sales") is None
     assert m.xero_tax_type_of_rate("4") == "OUTPUT2"
 
 
