@@ -8,8 +8,8 @@ client_id, client_secret, refresh_token and tenant_id / realm_id), then serves u
 from __future__ import annotations
 
 import argparse
-import re
 import importlib
+import re
 
 from sandbox.common.server import serve
 from sandbox.options import SandboxOptions

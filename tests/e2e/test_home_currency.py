@@ -9,28 +9,19 @@ bound for QuickBooks, a QuickBooks bill bound for Xero) waits in the exception q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
-import psycopg
 import pytest
-import yaml
-from psycopg.rows import dict_row
 
 from ledgerbridge.migrate import migrate
-from ledgerbridge.tokens import TokenStore
 from quickbooks.hooks import QuickBooksHook
-from reconcile.entities import STAGES
 from sandbox import process
 from sandbox.process import RunningSandbox
-from tests.fixtures.airflow import run_in_process
+from tests.e2e.chain import hooks, ledger_env, pair_env, rows, run_chain, write_pairs
 from tests.fixtures.db import create_database, drop_database
-from tests.fixtures.sandboxes import quickbooks_connection, xero_connection
 from xero.hooks import WriteItem, XeroHook
 
 pytestmark = pytest.mark.timeout(600)
-ROOT = Path(__file__).resolve().parents[2]
-CHAIN = ["nightly_alignment", *[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
 PAIR = "overseas"
 DIRECTIONS = {"items": "both", "contacts": "both", "suppliers": "both", "invoices": "xero_to_quickbooks",
               "bills": "quickbooks_to_xero", "payments": "both", "bill_payments": "quickbooks_to_xero"}
@@ -77,18 +68,10 @@ def books(tmp_path_factory: pytest.TempPathFactory, airflow_db: str) -> Iterator
         boxes.append(xero_box := process.start("xero", "--port", "0", "--rate-limits", "off"))
         boxes.append(qb_box := process.start("quickbooks", "--port", "0", "--rate-limits", "off",
                                              "--home-currency", "USD"))
-        pairs_file = tmp / "pairs.yaml"
-        pairs_file.write_text(yaml.safe_dump({"pairs": [{
-            "name": PAIR, "xero_conn_id": f"xero_{PAIR}", "quickbooks_conn_id": f"quickbooks_{PAIR}",
-            "mappings": str(ROOT / "config" / "mappings.yaml"),
-            "entities": {e: {"direction": d} for e, d in DIRECTIONS.items()}}]}, sort_keys=False))
-        for key, value in {f"AIRFLOW_CONN_XERO_{PAIR.upper()}": xero_connection(xero_box.info),
-                           f"AIRFLOW_CONN_QUICKBOOKS_{PAIR.upper()}": quickbooks_connection(qb_box.info),
-                           "LEDGERBRIDGE_DB_URL": url, "AIRFLOW_CONN_LEDGER_DB": url,
-                           "LEDGERBRIDGE_PAIRS_FILE": str(pairs_file), "LEDGERBRIDGE_RETRY_DELAY_SECONDS": "1"}.items():
+        pairs_file = write_pairs(tmp / "pairs.yaml", {PAIR: DIRECTIONS})
+        for key, value in {**pair_env(PAIR, xero_box, qb_box), **ledger_env(url, pairs_file)}.items():
             patch.setenv(key, value)
-        store = TokenStore(url)
-        xero, qb = XeroHook(f"xero_{PAIR}", token_store=store), QuickBooksHook(f"quickbooks_{PAIR}", token_store=store)
+        xero, qb = hooks(url, PAIR)
         invoice, bill = keep_books(xero, qb)
         yield Books(url, xero, qb, invoice, bill)
     finally:
@@ -96,20 +79,6 @@ def books(tmp_path_factory: pytest.TempPathFactory, airflow_db: str) -> Iterator
         for box in boxes:
             box.stop()
         drop_database(name)
-
-
-def run_chain() -> list[str]:
-    run_ids = []
-    for dag_id in CHAIN:
-        result = run_in_process(dag_id, {})
-        assert result.ok, result.summary()
-        run_ids.append(result.run_id)
-    return run_ids
-
-
-def rows(db_url: str, statement: str, *params: Any) -> list[dict]:
-    with psycopg.connect(db_url, row_factory=dict_row) as conn:
-        return conn.execute(statement, params).fetchall()
 
 
 def check_night(books: Books, runs: list[str]) -> None:

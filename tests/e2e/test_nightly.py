@@ -12,31 +12,29 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Iterator
 
 import psycopg
 import pytest
-import yaml
 from psycopg.rows import dict_row
 
 from ledgerbridge.migrate import migrate
-from ledgerbridge.tokens import TokenStore
 from quickbooks.hooks import QuickBooksHook
 from reconcile import verify
-from reconcile.entities import ENTITIES, STAGES
+from reconcile.entities import ENTITIES
 from reconcile.run import RunInfo
 from sandbox import process
 from sandbox.process import RunningSandbox
-from tests.fixtures.airflow import run_in_process
+from tests.e2e.chain import applied, hooks, ledger_env, links, pair_env, queued, rows, run_chain, write_pairs
 from tests.fixtures.db import create_database, drop_database
-from tests.fixtures.sandboxes import quickbooks_connection, xero_connection
 from xero.hooks import WriteItem, XeroHook
 
 pytestmark = pytest.mark.timeout(900)
-ROOT = Path(__file__).resolve().parents[2]
-CHAIN = ["nightly_alignment", *[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
 PAIRS = {"harbour": "5", "north": "9"}  # pair -> seed
+DEFAULTS = {"items": "both", "contacts": "both", "suppliers": "both", "invoices": "xero_to_quickbooks",
+            "bills": "quickbooks_to_xero", "credit_notes": "xero_to_quickbooks", "vendor_credits": "xero_to_quickbooks",
+            "payments": "both", "bill_payments": "quickbooks_to_xero", "bank_transactions": "both",
+            "journals": "quickbooks_to_xero"}
 
 
 @dataclass
@@ -47,9 +45,7 @@ class Pair:
     truth: dict[str, Any]
 
     def hooks(self, db_url: str) -> tuple[XeroHook, QuickBooksHook]:
-        store = TokenStore(db_url)
-        return (XeroHook(f"xero_{self.name}", token_store=store),
-                QuickBooksHook(f"quickbooks_{self.name}", token_store=store))
+        return hooks(db_url, self.name)
 
 
 @dataclass
@@ -73,20 +69,10 @@ def night(tmp_path_factory: pytest.TempPathFactory, airflow_db: str) -> Iterator
             quickbooks = process.start("quickbooks", "--port", "0", "--seed", seed, "--size", "40",
                                        "--rate-limits", "off")
             pairs[pair] = Pair(pair, xero, quickbooks, json.loads(truth.read_text()))
-            patch.setenv(f"AIRFLOW_CONN_XERO_{pair.upper()}", xero_connection(xero.info))
-            patch.setenv(f"AIRFLOW_CONN_QUICKBOOKS_{pair.upper()}", quickbooks_connection(quickbooks.info))
-        directions = {"items": "both", "contacts": "both", "suppliers": "both", "invoices": "xero_to_quickbooks",
-                      "bills": "quickbooks_to_xero", "credit_notes": "xero_to_quickbooks",
-                      "vendor_credits": "xero_to_quickbooks", "payments": "both",
-                      "bill_payments": "quickbooks_to_xero", "bank_transactions": "both",
-                      "journals": "quickbooks_to_xero"}
-        config = {"pairs": [{"name": pair, "xero_conn_id": f"xero_{pair}", "quickbooks_conn_id": f"quickbooks_{pair}",
-                             "mappings": str(ROOT / "config" / "mappings.yaml"), "conflict": {"prefer": "newest"},
-                             "entities": {e: {"direction": d} for e, d in directions.items()}} for pair in PAIRS]}
-        pairs_file = tmp / "pairs.yaml"
-        pairs_file.write_text(yaml.safe_dump(config, sort_keys=False))
-        for key, value in {"LEDGERBRIDGE_DB_URL": url, "AIRFLOW_CONN_LEDGER_DB": url,
-                           "LEDGERBRIDGE_PAIRS_FILE": str(pairs_file), "LEDGERBRIDGE_RETRY_DELAY_SECONDS": "1"}.items():
+            for key, value in pair_env(pair, xero, quickbooks).items():
+                patch.setenv(key, value)
+        pairs_file = write_pairs(tmp / "pairs.yaml", {pair: DEFAULTS for pair in PAIRS}, conflict={"prefer": "newest"})
+        for key, value in ledger_env(url, pairs_file).items():
             patch.setenv(key, value)
         yield Night(url, pairs)
     finally:
@@ -97,38 +83,10 @@ def night(tmp_path_factory: pytest.TempPathFactory, airflow_db: str) -> Iterator
         drop_database(name)
 
 
-def run_chain(conf: dict[str, Any] | None = None) -> dict[str, Any]:
-    results = {}
-    for dag_id in CHAIN:
-        result = run_in_process(dag_id, conf or {})
-        assert result.ok, result.summary()
-        results[dag_id] = result
-    return results
-
-
-def rows(db_url: str, statement: str, *params: Any) -> list[dict]:
-    with psycopg.connect(db_url, row_factory=dict_row) as conn:
-        return conn.execute(statement, params).fetchall()
-
-
-def queued(db_url: str, pair: str) -> dict[tuple[str, str, str], set[str]]:
-    out: dict[tuple[str, str, str], set[str]] = {}
-    for r in rows(db_url, "SELECT entity, ledger, record_id, reason FROM ledgerbridge.exceptions "
-                          "WHERE pair = %s AND status = 'open'", pair):
-        out.setdefault((r["entity"], r["ledger"], r["record_id"]), set()).add(r["reason"])
-    return out
-
-
-def links(db_url: str, pair: str, entity: str) -> dict[str, str]:
-    return {r["xero_id"]: r["quickbooks_id"] for r in rows(
-        db_url, "SELECT xero_id, quickbooks_id FROM ledgerbridge.xref WHERE pair = %s AND entity = %s", pair, entity)}
-
-
 def test_the_first_night_aligns_every_entity_of_both_pairs(night):
-    results = run_chain()
+    run_ids = run_chain()
     summaries = rows(night.db_url, "SELECT pair, entity, ledger, created, updated, voided, failed "
-                                   "FROM ledgerbridge.run_summary WHERE run_id = ANY(%s)",
-                     [r.run_id for r in results.values()])
+                                   "FROM ledgerbridge.run_summary WHERE run_id = ANY(%s)", run_ids)
     written = {(r["pair"], r["entity"]) for r in summaries if r["created"] + r["updated"] + r["voided"]}
     for pair in PAIRS:
         for entity in ("items", "contacts", "invoices", "bills", "payments", "bank_transactions", "journals"):
@@ -208,11 +166,7 @@ def test_balances_and_control_totals_tie_out_apart_from_the_queue(night):
 
 
 def test_a_second_night_writes_nothing(night):
-    results = run_chain()
-    written = rows(night.db_url, "SELECT entity, ledger, operation, label FROM ledgerbridge.outbox "
-                                 "WHERE sent_run_id = ANY(%s) AND status = 'applied'",
-                   [r.run_id for r in results.values()])
-    assert written == []
+    assert applied(night.db_url, run_chain()) == []
 
 
 def test_a_void_and_a_hard_delete_are_carried_across_as_such(night):
@@ -233,11 +187,11 @@ def test_a_void_and_a_hard_delete_are_carried_across_as_such(night):
     pair.quickbooks.control("POST", "hard-delete", json={"entity": "Payment", "id": qb_part.split(":")[0]})
     for box in (pair.xero, pair.quickbooks):
         box.control("POST", "clock", json={"advance": 5})
-    results = run_chain({"pair": "north"})
+    run_ids = run_chain({"pair": "north"})
     assert (qb.get("Invoice", invoices[target])["PrivateNote"] or "").startswith("Voided")
     assert xero.get("Payments", xero_payment)["Status"] == "DELETED"
     trail = rows(night.db_url, "SELECT entity, ledger, operation FROM ledgerbridge.audit_log WHERE run_id = ANY(%s) "
-                               "AND outcome = 'applied'", [r.run_id for r in results.values()])
+                               "AND outcome = 'applied'", run_ids)
     assert {"entity": "invoices", "ledger": "quickbooks", "operation": "void"} in trail
     assert {"entity": "payments", "ledger": "xero", "operation": "delete"} in trail
 
@@ -313,6 +267,4 @@ def test_locations_travel_as_quickbooks_departments_and_regions_as_classes(night
     assert [[(t["Name"], t["Option"]) for t in ln["Tracking"]] for ln in xero.get(
         "BankTransactions", xero_expense)["LineItems"]] == [[("Location", "Bristol studio")]]
 
-    results = run_chain({"pair": "harbour"})
-    assert rows(night.db_url, "SELECT entity, label FROM ledgerbridge.outbox WHERE sent_run_id = ANY(%s) AND "
-                              "status = 'applied'", [r.run_id for r in results.values()]) == []
+    assert applied(night.db_url, run_chain({"pair": "harbour"})) == []
