@@ -48,3 +48,11 @@ def test_written_to_quickbooks_as_line_classes_and_one_department(mappings):
         tracking.transaction_department(mappings, lines([BRISTOL], [NORTH], [CARDIFF]), "LineItems")
     assert err.value.field == "LineItems[3].Tracking"
     assert "'Location:Bristol studio' and 'Location:Cardiff studio'" in str(err.value)
+
+
+def test_an_update_that_would_take_a_department_away_is_reported_not_sent():
+    current = {"Id": "7", "DepartmentRef": {"value": "1", "name": "Bristol studio"}}
+    why = tracking.department_kept(current, {"Line": []})
+    assert why is not None and "'Bristol studio'" in why and "remove it in QuickBooks" in why
+    assert tracking.department_kept(current, {"DepartmentRef": {"value": "2"}}) is None  # moved: a sparse update can
+    assert tracking.department_kept({"Id": "8"}, {"Line": []}) is None

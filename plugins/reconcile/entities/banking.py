@@ -17,8 +17,7 @@ from typing import Any
 from reconcile.config import Mappings, UnmappedCode
 from reconcile.entities import tracking
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
-from reconcile.entities.documents import (AMOUNTS_FROM_QB, AMOUNTS_FROM_XERO, AMOUNTS_TO_QB, AMOUNTS_TO_XERO,
-                                          kept_department, q2)
+from reconcile.entities.documents import AMOUNTS_FROM_QB, AMOUNTS_FROM_XERO, AMOUNTS_TO_QB, AMOUNTS_TO_XERO, q2
 from reconcile.normalise import clean_text, decimal, money, norm_number
 from xero.dates import parse_ms_date
 
@@ -242,8 +241,10 @@ class BankTransactions:
         if payload["_resource"] != resource:
             raise self.error("xero", row["ledger_id"], "Type", f"it is a {resource} in QuickBooks; money in and money "
                              "out cannot be swapped by an edit", row.get("reference"))
-        kept_department(current, payload, lambda message: self.error(
-            "xero", row["ledger_id"], "LineItems.Tracking", message, row.get("reference"), reason="not_editable"))
+        why = tracking.department_kept(current, payload)
+        if why:
+            raise self.error("xero", row["ledger_id"], "LineItems.Tracking", why, row.get("reference"),
+                             reason="not_editable")
         return {**payload, "Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True}
 
     def qb_link_id(self, payload: dict, new_id: str, record: dict | None) -> str:

@@ -388,6 +388,9 @@ class Documents:
         except tracking.DepartmentConflict as exc:
             raise self.error("xero", row["ledger_id"], exc.field, str(exc), row.get("number"),
                              reason=tracking.DepartmentConflict.reason) from None
+        except UnmappedCode as exc:
+            raise self.error("xero", row["ledger_id"], "LineItems.Tracking", str(exc), row.get("number"),
+                             reason="unmapped_code", code=exc.code) from None
         payload: dict[str, Any] = {
             k.qb_contact_ref: {"value": contact},
             "DocNumber": (row.get("number") or "")[:21],
@@ -446,8 +449,10 @@ class Documents:
 
     def qb_update(self, row: dict, current: dict, ctx: WriteContext) -> dict:
         fields = self.qb_fields(row, ctx)
-        kept_department(current, fields, lambda message: self.error(
-            "xero", row["ledger_id"], "LineItems.Tracking", message, row.get("number"), reason="not_editable"))
+        why = tracking.department_kept(current, fields)
+        if why:
+            raise self.error("xero", row["ledger_id"], "LineItems.Tracking", why, row.get("number"),
+                             reason="not_editable")
         return {"Id": current["Id"], "SyncToken": current["SyncToken"], "sparse": True, **fields}
 
     def qb_void(self, current: dict) -> dict:
@@ -505,15 +510,6 @@ def qb_deleted(resource: str) -> Any:
         return [str(r["Id"]) for r in hook.changes([resource], since).get(resource, [])
                 if r.get("status") == "Deleted"]
     return deleted_since
-
-
-def kept_department(current: dict, fields: dict, error: Any) -> None:
-    """A sparse update merges: it cannot take a Department away from a QuickBooks transaction, so a source that has
-    none left is reported rather than re-sent every night."""
-    department = (current.get("DepartmentRef") or {})
-    if department.get("value") and "DepartmentRef" not in fields:
-        raise error(f"QuickBooks keeps it in Department {department.get('name') or department['value']!r} and an "
-                    "update cannot take a Department away: remove it in QuickBooks, or track the Xero lines to it")
 
 
 def xero_locked(row: dict) -> str | None:

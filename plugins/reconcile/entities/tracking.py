@@ -72,6 +72,16 @@ def line_refs(mappings: Mappings, line: dict) -> dict[str, Any]:
     return refs
 
 
+def department_kept(current: dict, payload: dict) -> str | None:
+    """Why an update cannot carry the source's tracking, or None. A QuickBooks update is sparse (it merges), so it
+    cannot take a Department away: a source that has none left is reported rather than re-sent every night."""
+    department = current.get("DepartmentRef") or {}
+    if not department.get("value") or "DepartmentRef" in payload:
+        return None
+    return (f"QuickBooks keeps it in Department {department.get('name') or department['value']!r} and an update "
+            "cannot take a Department away: remove it in QuickBooks, or track the Xero lines to it")
+
+
 def transaction_department(mappings: Mappings, lines: list[dict], lines_field: str) -> dict[str, Any]:
     """The DepartmentRef of a transaction written to QuickBooks, as payload fields ({} when it has none).
     DepartmentConflict names the first line whose option differs; UnmappedCode an option the file lacks."""
