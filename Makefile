@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py exec --
 
-.PHONY: install test demo airflow migrate sandbox-xero sandbox-quickbooks lock bench clean
+.PHONY: install browser test demo airflow migrate sandbox-xero sandbox-quickbooks lock bench clean
 
 # The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -21,7 +21,11 @@ $(QBCLIENT)/.installed: $(QBCLIENT_REQS)
 	$(QBCLIENT)/bin/python -m pip install -q -r $(QBCLIENT_REQS)
 	touch $@
 
-install: $(VENV)/.installed $(QBCLIENT)/.installed
+# Debian's Chromium for the browser tests (Playwright drives it; its own browser download cannot work offline)
+browser: $(VENV)/.installed
+	$(PY) scripts/browser.py ensure >/dev/null
+
+install: $(VENV)/.installed $(QBCLIENT)/.installed browser
 
 test: install
 	$(DEVENV) $(PY) -m pytest $(PYTEST_ARGS)
