@@ -85,7 +85,14 @@ def test_changes_are_announced_signed(xero_factory: Factory, receiver: Receiver,
     # events are thin: the resource URL reads the change
     fetched = xero.http.get(events[-1]["resourceUrl"], headers=xero.headers())
     assert fetched.json()["Invoices"][0]["Status"] == "AUTHORISED"
-    assert [d["status"] for d in xero.control("GET", "webhooks")] == [200] * len(receiver.received)
+    # the receiver has each body before the sandbox has the answer: wait until the deliveries are recorded
+    deadline = time.monotonic() + 10
+    deliveries = xero.control("GET", "webhooks")
+    while time.monotonic() < deadline and (len(deliveries) < len(receiver.received)
+                                           or any(d["status"] is None for d in deliveries)):
+        time.sleep(0.1)
+        deliveries = xero.control("GET", "webhooks")
+    assert [d["status"] for d in deliveries] == [200] * len(receiver.received)
 
 
 def test_credit_notes_and_settlements_are_announced(xero_factory: Factory, receiver: Receiver,
