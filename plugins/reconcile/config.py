@@ -370,6 +370,10 @@ class PairConfig:
     conflict_prefer: str
     entities: dict[str, EntityConfig]
     description: str = ""
+    # matching by evidence (contacts, documents): bits of evidence at which a pair links, and from which it is
+    # queued for a person instead of created (see reconcile/evidence/weights.py)
+    match_link: float = 12.0
+    match_review: float = 4.0
 
     def entity(self, name: str) -> EntityConfig:
         return self.entities.get(name, EntityConfig("off"))
@@ -409,6 +413,7 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
             if prefer not in CONFLICT_RULES:
                 raise ConfigError(path, _line(prefer_node), f"pair {name!r}: conflict.prefer {prefer!r} is not one "  # type: ignore[arg-type]
                                                             f"of {CONFLICT_RULES}")
+        link, review = _matching(path, _get(path, fields, "matching", entry, f"pair {name!r}", required=False), name)
         entities: dict[str, EntityConfig] = {}
         entities_node = _get(path, fields, "entities", entry, f"pair {name!r}")
         for key, value in _mapping(path, entities_node, "entities"):  # type: ignore[arg-type]
@@ -429,13 +434,41 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
         result[name] = PairConfig(
             name=name, xero_conn_id=text("xero_conn_id"), quickbooks_conn_id=text("quickbooks_conn_id"),
             mappings=load_mappings(mapping_path), conflict_prefer=prefer, entities=entities,
-            description=text("description", required=False),
+            description=text("description", required=False), match_link=link, match_review=review,
         )
     return result
+
+
+def _matching(path: Path, node: Node | None, pair: str) -> tuple[float, float]:
+    """``matching: {link: 12, review: 4}``: bits of evidence; review below link, both within sane bounds."""
+    values = {"link": PairConfig.match_link, "review": PairConfig.match_review}
+    if node is None:
+        return values["link"], values["review"]
+    for key, value in _mapping(path, node, "matching"):
+        if key.value not in values:
+            raise ConfigError(path, _line(key), f"pair {pair!r}: matching.{key.value} is not a setting (link, review)")
+        text = _scalar(path, value, f"matching.{key.value}")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ConfigError(path, _line(value), f"pair {pair!r}: matching.{key.value} {text!r} is not a number "
+                                                  "(bits of evidence)") from None
+        if not 0 <= number <= 60:
+            raise ConfigError(path, _line(value), f"pair {pair!r}: matching.{key.value} {number:g} is outside 0..60 "
+                                                  "bits")
+        values[key.value] = number
+    if values["review"] >= values["link"]:
+        raise ConfigError(path, _line(node), f"pair {pair!r}: matching.review ({values['review']:g}) must be below "
+                                             f"matching.link ({values['link']:g})")
+    if values["link"] < 8:
+        raise ConfigError(path, _line(node), f"pair {pair!r}: matching.link {values['link']:g} would link on a "
+                                             "similar name alone; use 8 bits or more")
+    return values["link"], values["review"]
 
 
 def as_dict(pair: PairConfig) -> dict[str, Any]:
     """What a run records about the configuration it used (no secrets: connection ids only)."""
     return {"name": pair.name, "xero_conn_id": pair.xero_conn_id, "quickbooks_conn_id": pair.quickbooks_conn_id,
             "mappings": str(pair.mappings.path), "conflict_prefer": pair.conflict_prefer,
-            "entities": {k: v.direction for k, v in pair.entities.items()}}
+            "entities": {k: v.direction for k, v in pair.entities.items()},
+            "matching": {"link": pair.match_link, "review": pair.match_review}}

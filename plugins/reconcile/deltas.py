@@ -24,13 +24,14 @@ from psycopg.types.json import Jsonb
 from ledgerbridge import db
 from reconcile.config import PairConfig
 from reconcile.entities.base import LEDGERS, EntitySpec, RecordError, WriteContext, other
+from reconcile.evidence import identity
 from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_counts
 
 log = logging.getLogger(__name__)
 
 PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
                     "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked", "not_editable",
-                    "department_conflict"]
+                    "department_conflict", "identity_conflict"]
 CHUNK = 500
 GONE = ("voided", "deleted")
 
@@ -298,9 +299,17 @@ class Planner:
             del diffs["status"]  # paid or not follows from the payments: a report-only field says so
         if not diffs:
             return
+        prefer: dict[str, str] = {}
+        if spec.matcher == "contacts":
+            held = identity.protect(x, q, diffs)
+            if isinstance(held, str):
+                self._report("identity_conflict", x, q, None, held,
+                             diffs={f: v for f, v in diffs.items() if f in identity.FIELDS})
+                return
+            prefer = held if self.config.direction == "both" else {}
         winner = self._winner(x, q, changed, first, diffs)
         if winner is not None:
-            self._write_updates(winner, rows, diffs, first)
+            self._write_updates(winner, rows, diffs, first, prefer)
 
     def _one_way_source(self) -> str | None:
         """For an entity that flows one way, the ledger it flows from."""
@@ -332,7 +341,8 @@ class Planner:
         self._report("conflict", x, q, None, message, diffs=diffs)
         return None
 
-    def _write_updates(self, winner: str, rows: dict[str, dict], diffs: dict, first: bool) -> None:
+    def _write_updates(self, winner: str, rows: dict[str, dict], diffs: dict, first: bool,
+                       prefer: dict[str, str] | None = None) -> None:
         loser = other(winner)
         merged = dict(rows[winner])
         fills: list[str] = []
@@ -352,6 +362,11 @@ class Planner:
                     fills.append(f)
                     for name in {f, f.removeprefix("norm_")}:
                         merged[name] = rows[loser].get(name)
+        for f, ledger in (prefer or {}).items():
+            if ledger == loser and f in diffs and f not in fills:
+                fills.append(f)  # an identity field is kept from the side that spells it cleanly / has it at all
+                for name in {f, f.removeprefix("norm_")}:
+                    merged[name] = rows[loser].get(name)
         for f, (xv, qv) in diffs.items():
             if self.dry_run:
                 break

@@ -1,110 +1,218 @@
-"""Matching in SQL: link unlinked records to pre-existing partners on the other side.
+"""Matching: link unlinked records to pre-existing partners on the other side, queue the near misses, re-check
+links whose records changed.
 
-``include/sql/match/<entity>_candidates.sql`` scores candidate pairs by the entity's rules; ``match/decide.sql``
-links a pair only when each is the other's clear best, and everything else that is plausible goes to the
-exception queue with its candidates, so an ambiguous record is never linked (nor created again) automatically.
+Contacts and documents are matched by evidence (``reconcile.scoring``, ``reconcile.evidence``): every comparable
+field weighs for or against, and each pair has one of three outcomes under the company pair's two thresholds —
+linked, queued for a person (``possible_match``, or ``ambiguous_match`` when two candidates would each have
+linked), or left to be created. Items, payments, bank transactions and journals keep their SQL rules
+(``include/sql/match/<entity>_candidates.sql`` + ``match/decide.sql``): a record links only to its clear best.
+
+A queued record, and every candidate it names, is neither linked nor created until a person decides (the planner
+holds them). A person links by inserting into ``ledgerbridge.xref`` (method 'manual'), or says two records are
+different by inserting into ``ledgerbridge.distinct_records``; the next run closes the exception.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from ledgerbridge import db
+from reconcile import scoring
 from reconcile.config import PairConfig
-from reconcile.entities.base import EntitySpec
+from reconcile.entities.base import EntitySpec, other
+from reconcile.evidence import model
 from reconcile.run import RunInfo, open_exception, set_counts
 
 log = logging.getLogger(__name__)
 
-LABEL_COLUMNS = {"contacts": "name", "documents": "number", "payments": "reference"}
+RULES_THRESHOLDS = model.Thresholds(link=0.7, review=0.7)  # the SQL rules' scores are 0..1, plausible from 0.7
 
 
 @dataclass
 class MatchResult:
     linked: int = 0
+    queued: int = 0
     ambiguous_xero: int = 0
     ambiguous_quickbooks: int = 0
+    candidates: int = 0
+    weak_links: int = 0
 
     def counts(self) -> dict[str, int]:
-        return {"linked": self.linked, "ambiguous_xero": self.ambiguous_xero,
-                "ambiguous_quickbooks": self.ambiguous_quickbooks}
+        return {"linked": self.linked, "queued": self.queued, "ambiguous_xero": self.ambiguous_xero,
+                "ambiguous_quickbooks": self.ambiguous_quickbooks, "candidates": self.candidates,
+                "weak_links": self.weak_links}
 
 
-def _labels(conn: Any, spec: EntitySpec, ledger: str, pair: str, ids: list[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    column = LABEL_COLUMNS.get(spec.matcher or spec.name, "ledger_id")
-    rows = conn.execute(db.composed("match/labels", label=column, table=spec.stage_table(ledger)),
-                        {"pair": pair, "ids": ids})
-    return {r["ledger_id"]: r["label"] for r in rows}
+def thresholds_of(pair: PairConfig) -> model.Thresholds:
+    return model.Thresholds(link=pair.match_link, review=pair.match_review)
 
 
 def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None = None) -> MatchResult:
     result = MatchResult()
+    kind = scoring.matcher(spec)
+    thresholds = thresholds_of(pair) if kind else RULES_THRESHOLDS
     with db.connect(db_url) as conn:
-        conn.execute(db.sql("match/candidates_table"))
+        if kind:
+            scoring.refresh_keys(conn, spec, pair.name)
         for ledger, temp in (("xero", "match_x"), ("quickbooks", "match_q")):
             conn.execute(db.composed("match/unlinked_side", temp=temp, table=spec.stage_table(ledger),
                                      xref_column=f"{ledger}_id"),
                          {"pair": pair.name, "entity": spec.name, "ledger": ledger, "with_deleted": spec.match_deleted,
                           "entities": [spec.name, *spec.siblings_on(ledger)]})
-        rules = db.composed(f"match/{spec.matcher or spec.name}_candidates", xero_table=spec.stage_table("xero"),
-                            qb_table=spec.stage_table("quickbooks"))
-        conn.execute(rules, {"pair": pair.name, "entity": spec.name,
-                             "contact_entity": spec.reference_entity("contact_id"),
-                             "document_entity": spec.reference_entities.get("document_id"),
-                             "credit_entity": spec.reference_entities.get("credit_id")})
-        decisions = conn.execute(db.sql("match/decide")).fetchall()
-        by_xero: dict[str, list[dict]] = defaultdict(list)
-        by_qb: dict[str, list[dict]] = defaultdict(list)
-        linked_x = {d["xero_id"] for d in decisions if d["link"]}
-        linked_q = {d["quickbooks_id"] for d in decisions if d["link"]}
-        for d in decisions:
-            if not d["link"] and (d["xero_id"] in linked_x or d["quickbooks_id"] in linked_q):
-                continue  # a weaker candidate of a record that found its clear partner
-            if d["link"]:
-                conn.execute(db.sql("match/link"), {
-                    "pair": pair.name, "entity": spec.name, "xero_id": d["xero_id"],
-                    "quickbooks_id": d["quickbooks_id"], "method": "matched", "rule": d["rule"],
-                    "score": d["score"], "run_id": run.run_id})
-                result.linked += 1
-            else:
-                by_xero[d["xero_id"]].append(d)
-                by_qb[d["quickbooks_id"]].append(d)
-        xero_labels = _labels(conn, spec, "xero", pair.name, sorted(by_xero))
-        qb_labels = _labels(conn, spec, "quickbooks", pair.name,
-                            sorted(set(by_qb) | {d["quickbooks_id"] for ds in by_xero.values() for d in ds}))
-        xero_labels.update(_labels(conn, spec, "xero", pair.name,
-                                   sorted({d["xero_id"] for ds in by_qb.values() for d in ds} - set(xero_labels))))
-        for xero_id, ds in by_xero.items():
-            candidates = [{"quickbooks_id": d["quickbooks_id"], "label": qb_labels.get(d["quickbooks_id"]),
-                           "score": float(d["score"]), "rule": d["rule"]} for d in ds]
-            names = ", ".join(f"{c['quickbooks_id']} ({c['label']}, {c['rule']} {c['score']:.2f})"
-                              for c in candidates)
-            open_exception(conn, run, pair.name, spec.name, "xero", xero_id, "ambiguous_match",
-                           f"xero {spec.name} {xero_id} ({xero_labels.get(xero_id)}) has more than one plausible "
-                           f"QuickBooks partner, so it is not linked automatically: {names}. Link one by hand "
-                           "(ledgerbridge.xref, method 'manual') to resolve.",
-                           label=xero_labels.get(xero_id), candidates=candidates)
-            result.ambiguous_xero += 1
-        for qb_id, ds in by_qb.items():
-            candidates = [{"xero_id": d["xero_id"], "label": xero_labels.get(d["xero_id"]),
-                           "score": float(d["score"]), "rule": d["rule"]} for d in ds]
-            names = ", ".join(f"{c['xero_id']} ({c['label']}, {c['rule']} {c['score']:.2f})" for c in candidates)
-            open_exception(conn, run, pair.name, spec.name, "quickbooks", qb_id, "ambiguous_match",
-                           f"quickbooks {spec.name} {qb_id} ({qb_labels.get(qb_id)}) has more than one plausible "
-                           f"Xero partner, so it is not linked automatically: {names}. Link one by hand "
-                           "(ledgerbridge.xref, method 'manual') to resolve.",
-                           label=qb_labels.get(qb_id), candidates=candidates)
-            result.ambiguous_quickbooks += 1
-        conn.execute(db.sql("match/resolve_ambiguous"), {
-            "pair": pair.name, "entity": spec.name, "run_id": run.run_id,
-            "xero_ids": list(by_xero), "quickbooks_ids": list(by_qb)})
+        if kind:
+            counts = scoring.score(conn, spec, pair, thresholds)
+            result.candidates = counts["candidates"]
+            conn.execute(db.sql("match/evidence/decide"), {"link": thresholds.link, "margin": model.MARGIN})
+            result.linked = conn.execute(db.sql("match/evidence/link"), {
+                "pair": pair.name, "entity": spec.name, "run_id": run.run_id}).rowcount
+            waiting = [dict(r) for r in conn.execute(db.sql("match/evidence/review"))]
+        else:
+            result.linked, waiting = _match_by_rules(conn, spec, pair, run)
+        _queue(conn, spec, pair, run, waiting, thresholds, bool(kind), result)
+        if kind == "contacts":
+            _recheck_links(conn, spec, pair, run, thresholds, result)
         for ledger in ("xero", "quickbooks"):
             set_counts(conn, run, pair.name, spec.name, ledger, matched=result.linked)
         conn.commit()
     log.info("matched %s for pair %s: %s", spec.name, pair.name, result.counts())
     return result
+
+
+def _match_by_rules(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo) -> tuple[int, list[dict]]:
+    """The SQL rules of items, payments, bank transactions and journals: links, and the plausible pairs left."""
+    conn.execute(db.sql("match/candidates_table"))
+    rules = db.composed(f"match/{spec.matcher or spec.name}_candidates", xero_table=spec.stage_table("xero"),
+                        qb_table=spec.stage_table("quickbooks"))
+    conn.execute(rules, {"pair": pair.name, "entity": spec.name,
+                         "contact_entity": spec.reference_entity("contact_id"),
+                         "document_entity": spec.reference_entities.get("document_id"),
+                         "credit_entity": spec.reference_entities.get("credit_id")})
+    decisions = conn.execute(db.sql("match/decide")).fetchall()
+    linked_x = {d["xero_id"] for d in decisions if d["link"]}
+    linked_q = {d["quickbooks_id"] for d in decisions if d["link"]}
+    waiting = []
+    for d in decisions:
+        if d["link"]:
+            conn.execute(db.sql("match/link"), {
+                "pair": pair.name, "entity": spec.name, "xero_id": d["xero_id"], "quickbooks_id": d["quickbooks_id"],
+                "method": "matched", "rule": d["rule"], "score": d["score"], "run_id": run.run_id})
+        elif d["xero_id"] not in linked_x and d["quickbooks_id"] not in linked_q:
+            # a weaker candidate of a record that found its clear partner is not queued
+            waiting.append({"xero_id": d["xero_id"], "quickbooks_id": d["quickbooks_id"], "weight": float(d["score"]),
+                            "vetoed": False, "rival": True, "x_label": None, "q_label": None,
+                            "evidence": [{"field": "rule", "xero": None, "quickbooks": None, "level": d["rule"],
+                                          "weight": float(d["score"]),
+                                          "says": f"Plausible by the rule {d['rule']} (score {float(d['score']):.2f})."}]})
+    return len(linked_x), waiting
+
+
+def _labels(conn: Any, spec: EntitySpec, ledger: str, pair: str, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    column = {"contacts": "name", "documents": "number", "payments": "reference"}.get(spec.matcher or spec.name,
+                                                                                      "ledger_id")
+    rows = conn.execute(db.composed("match/labels", label=column, table=spec.stage_table(ledger)),
+                        {"pair": pair, "ids": ids})
+    return {r["ledger_id"]: r["label"] for r in rows}
+
+
+def subjects(waiting: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    """Group the pairs that wait into exceptions: (ledger, record id, its candidate pairs). A record with two or more
+    candidates is a subject; a record with one candidate is a subject unless that candidate is already one. Every
+    record of every waiting pair is then a subject or a candidate of one, so the planner holds them all."""
+    by_x: dict[str, list[dict]] = defaultdict(list)
+    by_q: dict[str, list[dict]] = defaultdict(list)
+    for w in waiting:
+        by_x[w["xero_id"]].append(w)
+        by_q[w["quickbooks_id"]].append(w)
+    q_subjects = {q for q, ws in by_q.items() if len(ws) >= 2}
+    out = [("xero", x, ws) for x, ws in by_x.items() if len(ws) >= 2 or ws[0]["quickbooks_id"] not in q_subjects]
+    out += [("quickbooks", q, by_q[q]) for q in sorted(q_subjects)]
+    return out
+
+
+def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting: list[dict],
+           t: model.Thresholds, by_evidence: bool, result: MatchResult) -> None:
+    groups = subjects(waiting)
+    need = {"xero": set(), "quickbooks": set()}
+    for w in waiting:
+        if not w.get("x_label"):
+            need["xero"].add(w["xero_id"])
+        if not w.get("q_label"):
+            need["quickbooks"].add(w["quickbooks_id"])
+    labels = {ledger: _labels(conn, spec, ledger, pair.name, sorted(ids)) for ledger, ids in need.items()}
+    keep: list[str] = []
+    for ledger, record_id, pairs in groups:
+        theirs = other(ledger)
+        mine_key, their_key = ("xero_id", "quickbooks_id") if ledger == "xero" else ("quickbooks_id", "xero_id")
+        mine_label, their_label = ("x_label", "q_label") if ledger == "xero" else ("q_label", "x_label")
+        label = pairs[0].get(mine_label) or labels[ledger].get(record_id)
+        candidates = []
+        strong = 0
+        for n, w in enumerate(sorted(pairs, key=lambda p: (-float(p["weight"]), p[their_key])), start=1):
+            weight = float(w["weight"])
+            items = w["evidence"] if isinstance(w["evidence"], list) else json.loads(w["evidence"])
+            vetoed = [e for e in items if e.get("veto")]
+            alone = model.outcome(weight, bool(vetoed), t) if by_evidence else "link"
+            strong += alone == "link"
+            reason_text = model.why(weight, [_ev(e) for e in vetoed], t, rival=alone == "link")
+            candidates.append(model.candidate(n, theirs, w[their_key], w.get(their_label) or labels[theirs].get(
+                w[their_key]), weight, items, alone, reason_text))
+        reason = "ambiguous_match" if strong >= 2 or not by_evidence else "possible_match"
+        payload = model.queued(ledger, record_id, label, candidates, t)
+        listed = "; ".join(model.sentence(c) for c in candidates)
+        what = ("more than one plausible partner" if reason == "ambiguous_match"
+                else f"{'a possible partner' if len(candidates) == 1 else 'possible partners'}")
+        message = (f"{ledger} {spec.name} {record_id} ({label}) has {what} in {theirs}: {listed}. Neither it nor its "
+                   f"candidates are linked or copied until a person decides: link one (ledgerbridge.xref, method "
+                   f"'manual'), or record them as different (ledgerbridge.distinct_records).")
+        open_exception(conn, run, pair.name, spec.name, ledger, record_id, reason, message, label=label,
+                       candidates=payload)
+        keep.append(f"{ledger}:{record_id}:{reason}")
+        result.queued += 1
+        if ledger == "xero":
+            result.ambiguous_xero += reason == "ambiguous_match"
+        else:
+            result.ambiguous_quickbooks += reason == "ambiguous_match"
+    conn.execute(db.sql("match/resolve_ambiguous"), {"pair": pair.name, "entity": spec.name, "run_id": run.run_id,
+                                                      "keep": keep})
+
+
+def _ev(d: dict) -> Any:
+    from reconcile.evidence.weights import Evidence  # noqa: PLC0415
+
+    return Evidence(d["field"], d.get("xero"), d.get("quickbooks"), d["level"], d["weight"], d["says"], True)
+
+
+def _recheck_links(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, t: model.Thresholds,
+                   result: MatchResult) -> None:
+    """Links whose records changed since they were aligned are weighed again; one whose evidence no longer links is
+    queued as ``weak_link`` (and the planner holds the pair). It is never unlinked by the matcher."""
+    statement = db.composed("match/evidence/recheck", xero_table=spec.stage_table("xero"),
+                            qb_table=spec.stage_table("quickbooks"))
+    strong: list[str] = []
+    for row in conn.execute(statement, {"pair": pair.name, "entity": spec.name}).fetchall():
+        items = scoring.SCORERS["contacts"](row)
+        weight = model.total(items)
+        vetoed = model.vetoes(items)
+        if model.outcome(weight, bool(vetoed), t) == "link":
+            strong.append(row["xero_id"])
+            continue
+        reason_text = model.why(weight, vetoed, t)
+        evidence = [e.as_dict() for e in items]
+        cand = model.candidate(1, "quickbooks", row["quickbooks_id"], row["q_label"], weight, evidence,
+                               model.outcome(weight, bool(vetoed), t), reason_text)
+        message = (f"xero {spec.name} {row['xero_id']} ({row['x_label']}) is linked to quickbooks {row['quickbooks_id']}"
+                   f" ({row['q_label']}, {row['method']} {row['linked_at']:%Y-%m-%d}), but since they were last "
+                   f"aligned the evidence has become weak: {model.sentence(cand)}. The link is kept and nothing is "
+                   "written for the pair until a person confirms it (set its method to 'manual') or removes it "
+                   "(delete the ledgerbridge.xref row).")
+        open_exception(conn, run, pair.name, spec.name, "xero", row["xero_id"], "weak_link", message,
+                       label=row["x_label"], candidates=model.queued("xero", row["xero_id"], row["x_label"], [cand], t))
+        result.weak_links += 1
+    conn.execute(db.sql("match/evidence/resolve_weak"), {"pair": pair.name, "entity": spec.name,
+                                                         "run_id": run.run_id, "strong": strong})

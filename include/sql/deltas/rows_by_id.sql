@@ -1,7 +1,9 @@
+-- Linked records by id, each saying whether something in the queue holds it: a staging problem, or (on the Xero
+-- record of a pair) a link whose evidence became weak, which waits for a person before anything is written.
 SELECT s.*,
        EXISTS (SELECT 1 FROM ledgerbridge.exceptions e
                WHERE e.pair = s.pair AND e.entity = %(entity)s AND e.ledger = %(ledger)s
                  AND e.record_id = s.ledger_id AND e.status = 'open'
-                 AND e.reason IN ('invalid_field', 'unmapped_code')) AS blocked
+                 AND e.reason IN ('invalid_field', 'unmapped_code', 'weak_link')) AS blocked
 FROM {table} s
 WHERE s.pair = %(pair)s AND s.ledger_id = ANY(%(ids)s);

@@ -12,12 +12,13 @@ import re
 from typing import Any
 
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
+from reconcile.evidence import contacts as evidence
 from reconcile.normalise import clean_text, norm_email, norm_name, norm_tax_number
 from xero.dates import parse_ms_date
 
 COLUMNS = ("name", "norm_name", "first_name", "last_name", "email", "norm_email", "tax_number", "norm_tax_number",
            "phone", "norm_phone", "address_line1", "city", "postal_code", "country", "currency", "is_customer", "is_supplier",
-           "active")
+           "active", "match_profile", "match_ids", "match_keys")
 COMPARE = ("name", "first_name", "last_name", "norm_email", "norm_tax_number", "norm_phone", "address_line1", "city",
            "postal_code", "country", "active")
 
@@ -56,6 +57,7 @@ def _row(ledger_id: str, version: str | None, updated_at: Any, **values: Any) ->
     if not row["name"]:
         raise RecordError(values.get("_ledger", "?"), "contacts", ledger_id, "name", "a contact needs a name")
     row.pop("_ledger", None)
+    evidence.stamp(row)
     return row
 
 

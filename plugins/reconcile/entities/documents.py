@@ -16,13 +16,14 @@ from typing import Any
 from reconcile.config import Mappings, UnmappedCode
 from reconcile.entities import tracking
 from reconcile.entities.base import EntitySpec, RecordError, Side, WriteContext
+from reconcile.evidence.documents import blocking_keys
 from reconcile.normalise import (clean_text, decimal, money, norm_number, rate_from_quickbooks,
                                  rate_to_quickbooks)
 from xero.dates import parse_ms_date
 
 COLUMNS = ("kind", "number", "norm_number", "contact_id", "date", "due_date", "currency", "currency_rate",
            "amounts_are", "subtotal", "total_tax", "total", "amount_paid", "amount_due", "status", "reference",
-           "lines", "lines_amount", "lines_tax", "tax_by_rate")
+           "lines", "lines_amount", "lines_tax", "tax_by_rate", "match_keys")
 # contact_id is compared through the contact entity's cross-reference
 COMPARE = ("norm_number", "contact_id", "date", "due_date", "currency", "amounts_are", "lines", "subtotal",
            "total_tax", "total", "status")
@@ -117,6 +118,7 @@ class Documents:
                 row[key] = money(row.get(key))
             except ValueError as exc:
                 raise self.error(ledger, row["ledger_id"], key, str(exc), label) from None
+        row["match_keys"] = blocking_keys(row)
         return row
 
     def purchase_line(self, line: dict) -> dict:

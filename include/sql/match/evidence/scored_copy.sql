@@ -1,0 +1,1 @@
+COPY match_scored (xero_id, quickbooks_id, weight, vetoed, rule, x_label, q_label, evidence) FROM STDIN;

@@ -1,0 +1,131 @@
+"""Matching by evidence (contacts and documents): candidates by equality joins on keys computed at staging, each
+pair weighed field by field in Python (``reconcile.evidence``), the pairs worth a decision written back, and the
+decision taken in SQL.
+
+Memory stays flat in the number of records: candidate pairs are streamed from a server-side cursor in chunks, each
+chunk scored and the pairs at or above the review threshold COPYed back before the next chunk is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable, Iterator
+
+from psycopg.types.json import Jsonb
+
+from ledgerbridge import db
+from reconcile.config import PairConfig
+from reconcile.entities.base import EntitySpec
+from reconcile.evidence import contacts, documents, model
+from reconcile.evidence.weights import Evidence
+
+log = logging.getLogger(__name__)
+
+CHUNK = 2000
+KEY_CAP = 25  # a key held by more records than this on a side finds no candidates (a common word, a mass mailbox)
+
+
+def matcher(spec: EntitySpec) -> str | None:
+    """'contacts' or 'documents' when the entity is matched by evidence; None for the rule-based matchers."""
+    name = spec.matcher or spec.name
+    return name if name in ("contacts", "documents") else None
+
+
+# --- keys of records staged before this model ---------------------------------------------------------------------
+def refresh_keys(conn: Any, spec: EntitySpec, pair: str) -> int:
+    """Compute the profile and keys of staged records that lack them (staged before the model, or by an older
+    version of it), in chunks. Returns how many were refreshed."""
+    kind = matcher(spec)
+    version = contacts.VERSION if kind == "contacts" else None
+    refreshed = 0
+    for ledger in ("xero", "quickbooks"):
+        table = spec.stage_table(ledger)
+        conn.execute(db.sql("match/evidence/refresh_temp"))
+        with conn.cursor(name=f"stale_{ledger}") as cur:
+            cur.itersize = CHUNK
+            cur.execute(db.composed("match/evidence/stale", table=table), {"pair": pair, "version": version})
+            batch: list[tuple] = []
+            while rows := cur.fetchmany(CHUNK):
+                for row in rows:
+                    if kind == "contacts":
+                        contacts.stamp(row)
+                        batch.append((row["ledger_id"], Jsonb(row["match_profile"]), Jsonb(row["match_ids"]),
+                                      Jsonb(row["match_keys"])))
+                    else:
+                        batch.append((row["ledger_id"], None, None, Jsonb(documents.blocking_keys(row))))
+                refreshed += len(batch)
+                with conn.cursor() as w, w.copy(db.sql("match/evidence/refresh_copy")) as copy:
+                    for item in batch:
+                        copy.write_row(item)
+                batch.clear()
+        conn.execute(db.composed("match/evidence/refresh_apply", table=table), {"pair": pair})
+    if refreshed:
+        log.info("%s: computed match keys of %s records staged before them", spec.name, refreshed)
+    return refreshed
+
+
+# --- scoring ---------------------------------------------------------------------------------------------------
+def _contact_pair(row: dict) -> list[Evidence]:
+    shared = set(row["x_shared"] or ()) | set(row["q_shared"] or ())
+    return contacts.compare(row["x_profile"], row["q_profile"], shared, (row["x_label"], row["q_label"]))
+
+
+def _document_pair(row: dict) -> list[Evidence]:
+    fields = ("kind", "number", "contact_id", "date", "total", "currency", "lines")
+    return documents.compare({f: row[f"x_{f}"] for f in fields}, {f: row[f"q_{f}"] for f in fields})
+
+
+SCORERS: dict[str, Callable[[dict], list[Evidence]]] = {"contacts": _contact_pair, "documents": _document_pair}
+
+
+def rule_of(items: list[Evidence]) -> str:
+    """A short summary for xref.rule: the fields that spoke for the pair."""
+    return "evidence:" + "+".join(e.field for e in items if e.weight > 0)
+
+
+def score_stream(rows: Iterator[list[dict]], kind: str, thresholds: model.Thresholds) -> Iterator[list[tuple]]:
+    """Score chunks of candidate rows; yield, per chunk, the pairs at or above the review threshold (or held back
+    by a veto at link strength) as rows for match_scored."""
+    scorer = SCORERS[kind]
+    for chunk in rows:
+        kept = []
+        for row in chunk:
+            items = scorer(row)
+            weight = model.total(items)
+            if weight < thresholds.review:
+                continue
+            kept.append((row["xero_id"], row["quickbooks_id"], weight, bool(model.vetoes(items)), rule_of(items),
+                         row["x_label"], row["q_label"], json.dumps([e.as_dict() for e in items], default=str)))
+        yield kept
+
+
+def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thresholds) -> dict[str, int]:
+    """Find and score candidate pairs of match_x / match_q into match_scored. Returns counts."""
+    kind = matcher(spec)
+    assert kind is not None
+    tables = {"xero_table": spec.stage_table("xero"), "qb_table": spec.stage_table("quickbooks")}
+    params = {"pair": pair.name, "entity": spec.name, "cap": KEY_CAP,
+              "contact_entity": spec.reference_entity("contact_id")}
+    if kind == "contacts":
+        conn.execute(db.composed("match/evidence/shared", **tables), params)
+    conn.execute(db.sql(f"match/evidence/{kind}_pairs"), params)
+    conn.execute(db.sql("match/evidence/scored_table"))
+    counts = {"candidates": 0, "kept": 0}
+
+    def chunks() -> Iterator[list[dict]]:
+        with conn.cursor(name="match_stream") as cur:
+            cur.itersize = CHUNK
+            cur.execute(db.sql(f"match/evidence/{kind}_stream"))
+            while rows := cur.fetchmany(CHUNK):
+                counts["candidates"] += len(rows)
+                yield rows
+
+    for kept in score_stream(chunks(), kind, thresholds):
+        if not kept:
+            continue
+        counts["kept"] += len(kept)
+        with conn.cursor() as w, w.copy(db.sql("match/evidence/scored_copy")) as copy:
+            for item in kept:
+                copy.write_row(item)
+    return counts
