@@ -39,12 +39,12 @@ def refresh_keys(conn: Any, spec: EntitySpec, pair: str) -> int:
     kind = matcher(spec)
     version = contacts.VERSION if kind == "contacts" else None
     refreshed = 0
+    conn.execute(db.sql("match/evidence/refresh_temp"))
     for ledger in ("xero", "quickbooks"):
         table = spec.stage_table(ledger)
-        conn.execute(db.sql("match/evidence/refresh_temp"))
         with conn.cursor(name=f"stale_{ledger}") as cur:
             cur.itersize = CHUNK
-            cur.execute(db.composed("match/evidence/stale", table=table), {"pair": pair, "version": version})
+            cur.execute(db.composed(f"match/evidence/stale_{kind}", table=table), {"pair": pair, "version": version})
             batch: list[tuple] = []
             while rows := cur.fetchmany(CHUNK):
                 for row in rows:
@@ -59,7 +59,8 @@ def refresh_keys(conn: Any, spec: EntitySpec, pair: str) -> int:
                     for item in batch:
                         copy.write_row(item)
                 batch.clear()
-        conn.execute(db.composed("match/evidence/refresh_apply", table=table), {"pair": pair})
+        conn.execute(db.composed(f"match/evidence/refresh_apply_{kind}", table=table), {"pair": pair})
+        conn.execute(db.sql("match/evidence/refresh_clear"))
     if refreshed:
         log.info("%s: computed match keys of %s records staged before them", spec.name, refreshed)
     return refreshed
@@ -109,7 +110,9 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
               "contact_entity": spec.reference_entity("contact_id")}
     if kind == "contacts":
         conn.execute(db.composed("match/evidence/shared", **tables), params)
+        conn.execute(db.sql("match/evidence/shared_mark"))
     conn.execute(db.sql(f"match/evidence/{kind}_pairs"), params)
+    conn.execute(db.sql("match/evidence/pairs_distinct"), params)
     conn.execute(db.sql("match/evidence/scored_table"))
     counts = {"candidates": 0, "kept": 0}
 

@@ -9,5 +9,3 @@ WITH xk AS (SELECT x.ledger_id, k.key FROM match_x x, jsonb_array_elements_text(
      qn AS (SELECT key FROM qk GROUP BY key HAVING count(*) <= %(cap)s)
 SELECT DISTINCT xk.ledger_id AS xero_id, qk.ledger_id AS quickbooks_id
 FROM xk JOIN xn USING (key) JOIN qn USING (key) JOIN qk USING (key);
-DELETE FROM match_pairs p USING ledgerbridge.distinct_records d
-WHERE d.pair = %(pair)s AND d.entity = %(entity)s AND d.xero_id = p.xero_id AND d.quickbooks_id = p.quickbooks_id;

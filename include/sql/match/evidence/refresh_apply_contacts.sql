@@ -1,0 +1,4 @@
+UPDATE {table} s
+SET match_profile = r.match_profile, match_ids = r.match_ids, match_keys = r.match_keys
+FROM match_refresh r
+WHERE s.pair = %(pair)s AND s.ledger_id = r.ledger_id;
