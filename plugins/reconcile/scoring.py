@@ -73,7 +73,7 @@ def _contact_pair(row: dict) -> list[Evidence]:
 
 
 def _document_pair(row: dict) -> list[Evidence]:
-    fields = ("kind", "number", "contact_id", "date", "total", "currency", "lines")
+    fields = ("kind", "number", "contact_id", "date", "total", "currency", "lines", "status")
     return documents.compare({f: row[f"x_{f}"] for f in fields}, {f: row[f"q_{f}"] for f in fields})
 
 

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 from reconcile.evidence.weights import (AMOUNT, CONTACT, DATE, DOC_CURRENCY, KIND, LINES, NUMBER, Evidence,
                                         evidence)
 
+GONE = ("voided", "deleted")
 _GROUPS = re.compile(r"\d+")
 _PREFIX = re.compile(r"^[A-Z]+")
 
@@ -30,7 +31,8 @@ def number_parts(number: str | None) -> tuple[str, list[str]]:
 
 
 def blocking_keys(row: dict[str, Any]) -> list[str]:
-    """Keys (to be joined within one customer or supplier): the number's digits, its last digit group, the total."""
+    """Keys (to be joined within one customer or supplier): the number's digits, its last digit group, the total,
+    the date."""
     keys = set()
     _, groups = number_parts(row.get("number"))
     if groups:
@@ -40,6 +42,8 @@ def blocking_keys(row: dict[str, Any]) -> list[str]:
         keys.add("n:" + re.sub(r"[^0-9a-z]", "", str(row["number"]).lower()))
     if row.get("total") is not None:
         keys.add(f"t:{Decimal(str(row['total'])).quantize(Decimal('0.01'))}")
+    if row.get("date") is not None:
+        keys.add(f"d:{row['date']}")
     return sorted(keys)
 
 
@@ -97,15 +101,17 @@ def compare(x: dict[str, Any], q: dict[str, Any]) -> list[Evidence]:
                     "Both are for the same (linked) customer or supplier.")]
     if x.get("kind") and q.get("kind") and x["kind"] != q["kind"]:
         out.append(evidence(KIND, "kind", "different", x["kind"], q["kind"], "Different kinds of document."))
-    for item in (_number(x.get("number"), q.get("number")), _amount(x.get("total"), q.get("total")),
-                 _date(x.get("date"), q.get("date"))):
+    gone = [s for s in (x.get("status"), q.get("status")) if s in GONE]
+    # a voided document keeps no amounts in QuickBooks (they are set to zero): only number and date can speak
+    amount = None if gone else _amount(x.get("total"), q.get("total"))
+    for item in (_number(x.get("number"), q.get("number")), amount, _date(x.get("date"), q.get("date"))):
         if item is not None:
             out.append(item)
     if x.get("currency") and q.get("currency") and x["currency"] != q["currency"]:
         out.append(evidence(DOC_CURRENCY, "currency", "different", x["currency"], q["currency"],
                             "Different currencies."))
     xl, ql = _line_amounts(x.get("lines")), _line_amounts(q.get("lines"))
-    if xl and ql:
+    if xl and ql and not gone:
         if xl == ql:
             out.append(evidence(LINES, "lines", "same", len(xl), len(ql), "The same line amounts."))
         else:

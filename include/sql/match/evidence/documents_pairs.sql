@@ -1,5 +1,5 @@
 -- Candidate pairs of documents: unlinked documents of contacts already linked (the Xero document's contact is
--- translated through the contact entity's links), sharing a number, its last digit group, or the total. Keys held
+-- translated through the contact entity's links), sharing a number, its last digit group, the total or the date. Keys held
 -- by more than %(cap)s documents of one contact on a side are left out. Pairs a person said are different too.
 CREATE TEMP TABLE match_pairs ON COMMIT DROP AS
 WITH xk AS (SELECT x.ledger_id, c.quickbooks_id || '|' || k.key AS key
