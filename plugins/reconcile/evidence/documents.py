@@ -12,8 +12,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from rapidfuzz.distance import OSA
-
 from reconcile.evidence.weights import (AMOUNT, CONTACT, DATE, DOC_CURRENCY, KIND, LINES, NUMBER, Evidence,
                                         evidence)
 
@@ -59,9 +57,9 @@ def _number(x: str | None, q: str | None) -> Evidence | None:
                             f"Same digits under different prefixes ({xp} / {qp}): often two documents of one job "
                             "(a deposit and the final invoice).")
         return evidence(NUMBER, "number", "same_digits", x, q, "Same number apart from prefix, separators or zeros.")
-    xd, qd = "".join(xg), "".join(qg)
-    if (xg and qg and xg[-1] == qg[-1]) or (xd and qd and min(len(xd), len(qd)) >= 3 and OSA.distance(xd, qd) <= 1):
-        return evidence(NUMBER, "number", "similar", x, q, "Similar numbers, not the same.")
+    # numbers run in sequence, so one digit apart is as different as any other: only a shared last group counts
+    if xg and qg and xg[-1] == qg[-1]:
+        return evidence(NUMBER, "number", "similar", x, q, "The same last digit group, not the same number.")
     return evidence(NUMBER, "number", "different", x, q, "Different numbers: each ledger may have numbered it.")
 
 
@@ -101,8 +99,8 @@ def compare(x: dict[str, Any], q: dict[str, Any]) -> list[Evidence]:
                     "Both are for the same (linked) customer or supplier.")]
     if x.get("kind") and q.get("kind") and x["kind"] != q["kind"]:
         out.append(evidence(KIND, "kind", "different", x["kind"], q["kind"], "Different kinds of document."))
-    gone = [s for s in (x.get("status"), q.get("status")) if s in GONE]
-    # a voided document keeps no amounts in QuickBooks (they are set to zero): only number and date can speak
+    # QuickBooks sets a voided document's amounts to zero: then only number and date can speak
+    gone = [d for d in (x, q) if d.get("status") in GONE and not d.get("total")]
     amount = None if gone else _amount(x.get("total"), q.get("total"))
     for item in (_number(x.get("number"), q.get("number")), amount, _date(x.get("date"), q.get("date"))):
         if item is not None:

@@ -100,7 +100,7 @@ NUMBER = {
     "exact": Level(0.85, 0.002),           # +8.7: the same number, as typed
     "same_digits": Level(0.10, 0.006),     # +4.1: prefix, separators or leading zeros aside (INV-0042 ~ 42)
     "prefix_differs": Level(0.005, 0.02),  # -2.0: same digits, different prefixes (DEP-7353 / INV-7353)
-    "similar": Level(0.01, 0.02),          # -1.0: a shared digit group or a one-digit slip
+    "similar": Level(0.01, 0.02),          # -1.0: a shared last digit group (2025/0042 ~ 2026/0042)
     "different": Level(0.04, 0.97),        # -4.6: each ledger numbered it itself
 }
 AMOUNT = {
