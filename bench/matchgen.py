@@ -81,7 +81,8 @@ class Contacts:
     def __init__(self, seed: int) -> None:
         self.r = random.Random(seed)
         self.n = 0
-        self.vat = set()
+        self.vat: set[str] = set()
+        self.domains: set[str] = set()
 
     # --- parts ------------------------------------------------------------------------------------------------
     def eid(self) -> str:
@@ -123,7 +124,13 @@ class Contacts:
         r = self.r
         core, legal = self.firm_name()
         name = f"{core} {legal}".strip()
-        domain = core.lower().replace(" & ", "").replace(" ", "") + r.choice([".co.uk", ".com", ".uk"])
+        # a domain belongs to one organisation: two firms of one name do not share it
+        stem = core.lower().replace(" & ", "").replace(" ", "")
+        domain = stem + r.choice([".co.uk", ".com", ".uk"])
+        while domain in self.domains:
+            domain = f"{stem}{r.choice(['-ltd', '-uk', 'group', 'online', str(r.randint(2, 99))])}" \
+                     f"{r.choice(['.co.uk', '.com', '.uk'])}"
+        self.domains.add(domain)
         email = f"{r.choice(['accounts', 'info', 'hello', 'office', r.choice(GIVEN).lower()])}@{domain}"
         street, postcode, city = self.address()
         return Rec(entity, category, name, email if r.random() < 0.85 else None,
@@ -184,8 +191,11 @@ class Contacts:
             v.email, v.phone = (None, v.phone) if r.random() < 0.5 else (v.email, None)
         elif how == "trading_name":
             v.name = f"{r.choice(NATURE)} {rec.name.split()[-1] if rec.first else r.choice(TRADES)}"
-        # a second, independent difference in another field now and then
-        extra = r.random()
+            if not (v.email or v.phone or v.tax):
+                v.tax = rec.tax = self.vat_number()
+        # a second, independent difference in another field now and then (a trading name keeps what ties it to
+        # the legal name: that is how anyone can tell the two are one firm)
+        extra = r.random() if how != "trading_name" else 1.0
         if extra < 0.12:
             v.email = None
         elif extra < 0.22 and v.phone:

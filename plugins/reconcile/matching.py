@@ -57,6 +57,7 @@ def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None =
     thresholds = thresholds_of(pair) if kind else RULES_THRESHOLDS
     with db.connect(db_url) as conn:
         if kind:
+            conn.execute(db.sql("match/evidence/session"))
             scoring.refresh_keys(conn, spec, pair.name)
         for ledger, temp in (("xero", "match_x"), ("quickbooks", "match_q")):
             conn.execute(db.composed("match/unlinked_side", temp=temp, table=spec.stage_table(ledger),

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 2000
 KEY_CAP = 25  # a key held by more records than this on a side finds no candidates (a common word, a mass mailbox)
+FUZZY_KEY_CAP = 4  # the same for a single word of a name and a one-typo variant of it: only rare ones find pairs
 
 
 def matcher(spec: EntitySpec) -> str | None:
@@ -106,11 +107,13 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     kind = matcher(spec)
     assert kind is not None
     tables = {"xero_table": spec.stage_table("xero"), "qb_table": spec.stage_table("quickbooks")}
-    params = {"pair": pair.name, "entity": spec.name, "cap": KEY_CAP,
+    params = {"pair": pair.name, "entity": spec.name, "cap": KEY_CAP, "fuzzy_cap": FUZZY_KEY_CAP,
               "contact_entity": spec.reference_entity("contact_id")}
     if kind == "contacts":
         conn.execute(db.composed("match/evidence/shared", **tables), params)
         conn.execute(db.sql("match/evidence/shared_mark"))
+    if kind == "contacts":
+        conn.execute(db.sql("match/evidence/contacts_keys"))
     conn.execute(db.sql(f"match/evidence/{kind}_pairs"), params)
     conn.execute(db.sql("match/evidence/pairs_distinct"), params)
     conn.execute(db.sql("match/evidence/scored_table"))

@@ -28,6 +28,7 @@ ROLE_MAILBOXES = {"accounts", "account", "accountspayable", "ap", "ar", "info", 
 STREET_WORDS = {"rd": "road", "st": "street", "ave": "avenue", "ln": "lane", "dr": "drive", "ct": "court",
                 "pl": "place", "sq": "square", "cres": "crescent", "tce": "terrace", "hwy": "highway", "pk": "park"}
 SHARED_DOMAIN = Level(0.10, 0.05)  # +1.0: two addresses at a domain several records use (a group's, a bookkeeper's)
+SHARED_ADDRESS = Level(0.10, 0.05)  # +1.0: an address several records on one side use
 
 
 def _digits(value: str | None) -> str | None:
@@ -70,7 +71,8 @@ def stamp(row: dict[str, Any]) -> dict[str, Any]:
 def identifiers(p: dict[str, Any]) -> list[str]:
     """Keys of the identifiers a record holds; one held by several records on a side is weak evidence."""
     keys = [f"e:{p['email']}" if p["email"] else None, f"v:{p['tax']}" if p["tax"] else None,
-            f"ph:{p['phone']}" if p["phone"] else None, f"w:{p['domain']}" if p["domain"] else None]
+            f"ph:{p['phone']}" if p["phone"] else None, f"w:{p['domain']}" if p["domain"] else None,
+            f"a:{p['postcode']}|{p['street']}" if p["postcode"] and p["street"] else None]
     return [k for k in keys if k]
 
 
@@ -139,10 +141,10 @@ def _name_level(x: ParsedName, q: ParsedName, fx: str, fq: str) -> tuple[str, st
     extra = left + right
     if not extra:
         return "typo", "The names are a letter or two apart: a typing slip is likely."
-    if len(x.tokens) + len(q.tokens) >= 2 and fuzz.ratio(x.sorted_core, q.sorted_core) >= 92 and \
-            min(len(x.sorted_core), len(q.sorted_core)) >= 8 and len(left) <= 1 and len(right) <= 1:
-        return "typo", "The names are a letter or two apart: a typing slip is likely."
     marked = [t for t in extra if t in names.DISTINGUISHING or t in x.marks or t in q.marks or t.isdigit()]
+    if not marked and len(left) == 1 and len(right) == 1 and fuzz.ratio(x.sorted_core, q.sorted_core) >= 92 and \
+            min(len(x.sorted_core), len(q.sorted_core)) >= 8:
+        return "typo", "The names are a letter or two apart: a typing slip is likely."
     common = len(x.tokens) - len(left)
     if marked and common:
         return "distinguishing", (f"'{marked[0]}' is in one name only: it marks another entity or branch of "
@@ -200,18 +202,30 @@ def compare(x: dict, q: dict, shared: set[str], labels: tuple[str | None, str | 
                 out.append(evidence(PHONE, "phone", "exact", x["phone"], q["phone"], "Same phone number."))
         else:
             out.append(evidence(PHONE, "phone", "different", x["phone"], q["phone"], "Different phone numbers."))
-    out.extend(_address(x, q))
+    out.extend(_address(x, q, shared))
     if x["currency"] and q["currency"] and x["currency"] != q["currency"]:
         out.append(evidence(CURRENCY, "currency", "different", x["currency"], q["currency"],
                             "Billed in different currencies."))
+    name = out[0]
+    if name.level == "different" and sum(e.level in OWN_IDENTIFIERS for e in out[1:]) >= 2:
+        # a trading name and a legal name: two identifiers of the firm's own (none shared) agree
+        name.veto = False
+        name.says += " But two identifiers of their own agree: a trading name and a legal name, it seems."
     return out
 
 
-def _address(x: dict, q: dict) -> list[Evidence]:
+OWN_IDENTIFIERS = ("exact", "same")  # email/tax/phone "exact" (unshared, personal mailbox), address "same"
+
+
+def _address(x: dict, q: dict, shared: set[str]) -> list[Evidence]:
     xs, qs = (" ".join(filter(None, (p["street"], p["postcode"]))) or None for p in (x, q))
     same_street = bool(x["street"] and q["street"]) and fuzz.token_set_ratio(x["street"], q["street"]) >= 85
     if x["postcode"] and q["postcode"]:
         if x["postcode"] == q["postcode"]:
+            if same_street and ({f"a:{x['postcode']}|{x['street']}", f"a:{q['postcode']}|{q['street']}"} & shared):
+                return [Evidence("address", xs, qs, "shared", SHARED_ADDRESS.weight,
+                                 "Same address, but several records on one side use it (a shared office, an "
+                                 "accountant's registered office).")]
             if same_street:
                 return [evidence(ADDRESS, "address", "same", xs, qs, "Same street address and postcode.")]
             return [evidence(ADDRESS, "address", "same_postcode", xs, qs, "Same postcode.")]

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 # legal forms, as the last word(s) of a company name -> one spelling (Ltd. / Limited / LTD are the same form)
 LEGAL_FORMS = {
     "ltd": "ltd", "limited": "ltd", "plc": "plc", "llp": "llp", "lp": "lp", "llc": "llc", "inc": "inc",
@@ -170,6 +172,15 @@ class ParsedName:
                    d.get("last"), list(d.get("marks") or []))
 
 
+def _misspelt_legal_form(token: str) -> str:
+    """A long legal form typed with a slip ("Limtied", "Limted", "Compnay") read as the form it stands for."""
+    if len(token) >= 5:
+        for spelled in ("limited", "company", "incorporated", "corporation"):
+            if abs(len(token) - len(spelled)) <= 2 and OSA.distance(token, spelled) <= 2:
+                return spelled
+    return token
+
+
 def _merge_initials(tokens: list[str]) -> tuple[list[str], set[int]]:
     """Runs of single letters ("J. R." / "J.R.") become one token of initials ("jr"); the positions of such tokens."""
     out: list[str] = []
@@ -195,6 +206,8 @@ def parse(name: str | None, first_name: str | None = None, last_name: str | None
     marks = [w for inner in _PARENS.findall(text) for w in words(inner)]
     tokens = words(text)
     legal = None
+    if len(tokens) > 1 and tokens[-1] not in LEGAL_FORMS:
+        tokens[-1] = _misspelt_legal_form(tokens[-1])
     while len(tokens) > 1 and tokens[-1] in LEGAL_FORMS:
         legal = legal or LEGAL_FORMS[tokens[-1]]
         tokens.pop()
