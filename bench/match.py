@@ -110,8 +110,10 @@ def stage_documents(url: str, n: int, seed: int) -> dict[str, str]:
 
 def run_matcher(url: str, entity: str) -> dict:
     """The matcher in a process of its own: its seconds and peak resident memory."""
-    out = subprocess.run([sys.executable, "-m", "bench.match", "--run", url, entity], cwd=ROOT, check=True,
+    out = subprocess.run([sys.executable, "-m", "bench.match", "--run", url, entity], cwd=ROOT,
                          capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"the matcher failed on {entity}:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

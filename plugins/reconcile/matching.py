@@ -197,7 +197,9 @@ def _recheck_links(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, 
                             qb_table=spec.stage_table("quickbooks"))
     strong: list[str] = []
     for row in conn.execute(statement, {"pair": pair.name, "entity": spec.name}).fetchall():
-        items = scoring.SCORERS["contacts"](row)
+        items = scoring.contacts.compare(row["x_profile"], row["q_profile"],
+                                         set(row["x_shared"] or ()) | set(row["q_shared"] or ()),
+                                         (row["x_label"], row["q_label"]))
         weight = model.total(items)
         vetoed = model.vetoes(items)
         if model.outcome(weight, bool(vetoed), t) == "link":

@@ -68,9 +68,33 @@ def refresh_keys(conn: Any, spec: EntitySpec, pair: str) -> int:
 
 
 # --- scoring ---------------------------------------------------------------------------------------------------
+class Profiles:
+    """Decoded contact profiles by ledger id, at most ``size`` of them (the oldest go first): a record meets
+    several candidates, and decoding its profile (and parsing its name) once is most of the saving."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self.items: dict[str, dict] = {}
+
+    def get(self, key: str, value: Any) -> dict:
+        found = self.items.get(key)
+        if found is None:
+            found = json.loads(value) if isinstance(value, str) else value
+            found["name"] = contacts.ParsedName.from_dict(found["name"])
+            if len(self.items) >= self.size:
+                self.items.pop(next(iter(self.items)))
+            self.items[key] = found
+        return found
+
+
+_profiles = {"xero": Profiles(), "quickbooks": Profiles()}
+
+
 def _contact_pair(row: dict) -> list[Evidence]:
     shared = set(row["x_shared"] or ()) | set(row["q_shared"] or ())
-    return contacts.compare(row["x_profile"], row["q_profile"], shared, (row["x_label"], row["q_label"]))
+    x = _profiles["xero"].get(row["xero_id"], row["x_profile"])
+    q = _profiles["quickbooks"].get(row["quickbooks_id"], row["q_profile"])
+    return contacts.compare(x, q, shared, (row["x_label"], row["q_label"]))
 
 
 def _document_pair(row: dict) -> list[Evidence]:
@@ -118,6 +142,7 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     conn.execute(db.sql("match/evidence/pairs_distinct"), params)
     conn.execute(db.sql("match/evidence/scored_table"))
     counts = {"candidates": 0, "kept": 0}
+    _profiles.update(xero=Profiles(), quickbooks=Profiles())
 
     def chunks() -> Iterator[list[dict]]:
         with conn.cursor(name="match_stream") as cur:

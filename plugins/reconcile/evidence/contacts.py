@@ -155,8 +155,12 @@ def _name_level(x: ParsedName, q: ParsedName, fx: str, fq: str) -> tuple[str, st
     return "different", "The names are different."
 
 
+def _parsed(name: ParsedName | dict) -> ParsedName:
+    return name if isinstance(name, ParsedName) else ParsedName.from_dict(name)
+
+
 def _name(x: dict, q: dict, xv: str | None, qv: str | None) -> Evidence:
-    level, says = _name_level(ParsedName.from_dict(x["name"]), ParsedName.from_dict(q["name"]), x["form"], q["form"])
+    level, says = _name_level(_parsed(x["name"]), _parsed(q["name"]), x["form"], q["form"])
     return evidence(NAME, "name", level, xv, qv, says)
 
 
