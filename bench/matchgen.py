@@ -49,7 +49,7 @@ SURNAMES = ("Abernethy Blackwood Carruthers Drummond Eastwood Fairbairn Galloway
             "Fraser Hartley Jones Smith Taylor Brown Wilson Evans Thomas Roberts Walker Wright").split()
 FREE_MAIL = ["gmail.com", "outlook.com", "yahoo.co.uk", "hotmail.co.uk", "icloud.com", "btinternet.com"]
 TITLES = ["Dr", "Mr", "Mrs", "Ms", "Miss", "Prof"]
-LEGAL = ["Ltd", "Limited", "LLP", "& Co"]
+LOOKALIKES = ("vat_group", "shared_mailbox", "branch", "sole_trader", "same_name", "switchboard")
 
 
 @dataclass
@@ -210,9 +210,9 @@ class Contacts:
                                    "missing_fields"]
 
     # --- look-alikes ----------------------------------------------------------------------------------------------
-    def lookalikes(self, books: Books) -> None:
+    def lookalikes(self, books: Books, kind: str | None = None) -> None:
         r = self.r
-        kind = r.choice(["vat_group", "shared_mailbox", "branch", "sole_trader", "same_name", "switchboard"])
+        kind = kind or r.choice(LOOKALIKES)
         if kind == "vat_group":  # one VAT number, two companies of a group, each kept in one ledger (and maybe both)
             a = self.firm(self.eid(), kind)
             a.tax = a.tax or self.vat_number()
@@ -258,6 +258,22 @@ class Contacts:
                 f = self.firm(self.eid(), kind)
                 f.phone, f.street, f.postcode, f.city = number, street, postcode, city
                 side.append(f)
+
+    def sample(self) -> Books:
+        """Every variation once (firms and people) and every look-alike group once: a small sample for the
+        end-to-end test."""
+        b = Books()
+        for ways, make in ((self.FIRM_WAYS, self.firm), (self.PERSON_WAYS, self.person)):
+            for how in dict.fromkeys(ways):
+                base = make(self.eid(), "pair")
+                base.email = base.email or f"{base.entity}@{self.r.choice(FREE_MAIL)}"
+                v = self.vary(base, how)
+                base.category = v.category = how
+                b.xero.append(base)
+                b.quickbooks.append(v)
+        for kind in LOOKALIKES:
+            self.lookalikes(b, kind)
+        return b
 
     def books(self, n: int) -> Books:
         b = Books()

@@ -100,7 +100,7 @@ def test_near_misses_wait_with_their_evidence_in_words(matched):
     assert cand["quickbooks_id"] == cand["id"] == Q["branch"]["ledger_id"]
     assert cand["label"] == "Tidewater Marine Services (South West) Ltd" and cand["outcome"] == "review"
     fields = {e["field"]: e for e in cand["evidence"]}
-    assert fields["name"]["level"] == "distinguishing" and fields["name"]["veto"] and "'south'" in fields["name"]["says"]
+    assert fields["name"]["level"] == "distinguishing" and fields["name"]["veto"] and "'south west'" in fields["name"]["says"]
     assert fields["tax_number"]["level"] == "exact" and fields["address"]["weight"] > 0
     assert sum(e["weight"] for e in cand["evidence"]) == pytest.approx(cand["score"], abs=0.05)
     assert "never linked automatically" in cand["why"] and "Tidewater" in branch["message"]

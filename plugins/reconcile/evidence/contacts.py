@@ -147,8 +147,8 @@ def _name_level(x: ParsedName, q: ParsedName, fx: str, fq: str) -> tuple[str, st
         return "typo", "The names are a letter or two apart: a typing slip is likely."
     common = len(x.tokens) - len(left)
     if marked and common:
-        return "distinguishing", (f"'{marked[0]}' is in one name only: it marks another entity or branch of "
-                                  "a group.")
+        return "distinguishing", (f"'{' '.join(extra)}' is in one name only: '{marked[0]}' marks another entity "
+                                  "or branch of a group.")
     if common and (not left or not right):
         return "partial", (f"'{' '.join(extra)}' is in one name only: a fuller form of the name, or another "
                            "business.")

@@ -59,8 +59,8 @@ def odds(weight: float) -> str:
     ratio = 2 ** abs(weight)
     if ratio < 1.5:
         return "no evidence either way"
-    text = f"{ratio:,.0f}" if ratio < 1e6 else f"{ratio:.0e}".replace("e+0", "e").replace("e+", "e")
-    return f"{text} to 1 {'for' if weight > 0 else 'against'}"
+    text = f"about {ratio:,.0f} to 1" if ratio < 1e6 else "over a million to 1"
+    return f"{text} {'for' if weight > 0 else 'against'}"
 
 
 def why(weight: float, vetoed: list[Evidence], t: Thresholds, rival: bool = False) -> str:
