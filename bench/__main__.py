@@ -2,8 +2,9 @@
 COPYed into staging, at two sizes. Memory should stay flat in the number of records (generators all the way from
 the API page to COPY); the figures printed are rows/s, API calls per 1000 records and the peak Python heap.
 
-    make bench                       # sizes 1000 and 8000
+    make bench                       # sizes 1000 and 8000, then the matching benchmark (bench/match.py)
     LEDGERBRIDGE_BENCH_SIZES=500,20000 make bench
+    LEDGERBRIDGE_BENCH_MATCH_SIZES=1000,10000 make bench
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def main() -> int:
                 box.stop()
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    return 0
+    print()
+    from bench import match  # noqa: PLC0415
+
+    return match.main()
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ PAIR = "harbour"
 CONTACT_COLUMNS = ("ledger_id", "version", "updated_at", "name", "norm_name", "first_name", "last_name", "email",
                    "norm_email", "tax_number", "norm_tax_number", "phone", "norm_phone", "address_line1", "city",
                    "postal_code", "currency", "is_customer", "is_supplier", "active", "match_profile", "match_ids",
-                   "match_keys", "raw")
+                   "match_keys", "match_typo_keys", "raw")
 DOC_COLUMNS = ("ledger_id", "version", "updated_at", "kind", "number", "contact_id", "date", "currency", "total",
                "status", "lines", "match_keys", "raw")
 T0 = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)

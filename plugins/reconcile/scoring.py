@@ -23,8 +23,11 @@ from reconcile.evidence.weights import Evidence
 log = logging.getLogger(__name__)
 
 CHUNK = 2000
-KEY_CAP = 25  # a key held by more records than this on a side finds no candidates (a common word, a mass mailbox)
-FUZZY_KEY_CAP = 4  # the same for a single word of a name and a one-typo variant of it: only rare ones find pairs
+# a key held by more records than its cap on a side finds no candidates: an identifier (a mass mailbox), a whole
+# name (a common person's name), or its sound, one of its words, a surname and initial, a one-typo variant
+KEY_CAP = 12
+NAME_KEY_CAP = 10
+FUZZY_KEY_CAP = 4
 
 
 def matcher(spec: EntitySpec) -> str | None:
@@ -52,9 +55,9 @@ def refresh_keys(conn: Any, spec: EntitySpec, pair: str) -> int:
                     if kind == "contacts":
                         contacts.stamp(row)
                         batch.append((row["ledger_id"], Jsonb(row["match_profile"]), Jsonb(row["match_ids"]),
-                                      Jsonb(row["match_keys"])))
+                                      Jsonb(row["match_keys"]), Jsonb(row["match_typo_keys"])))
                     else:
-                        batch.append((row["ledger_id"], None, None, Jsonb(documents.blocking_keys(row))))
+                        batch.append((row["ledger_id"], None, None, Jsonb(documents.blocking_keys(row)), None))
                 refreshed += len(batch)
                 with conn.cursor() as w, w.copy(db.sql("match/evidence/refresh_copy")) as copy:
                     for item in batch:
@@ -72,7 +75,7 @@ class Profiles:
     """Decoded contact profiles by ledger id, at most ``size`` of them (the oldest go first): a record meets
     several candidates, and decoding its profile (and parsing its name) once is most of the saving."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
         self.items: dict[str, dict] = {}
 
@@ -87,7 +90,7 @@ class Profiles:
         return found
 
 
-_profiles = {"xero": Profiles(), "quickbooks": Profiles()}
+_profiles = {"xero": Profiles(64), "quickbooks": Profiles(5000)}
 
 
 def _contact_pair(row: dict) -> list[Evidence]:
@@ -132,17 +135,19 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     assert kind is not None
     tables = {"xero_table": spec.stage_table("xero"), "qb_table": spec.stage_table("quickbooks")}
     params = {"pair": pair.name, "entity": spec.name, "cap": KEY_CAP, "fuzzy_cap": FUZZY_KEY_CAP,
+              "name_cap": NAME_KEY_CAP,
               "contact_entity": spec.reference_entity("contact_id")}
     if kind == "contacts":
         conn.execute(db.composed("match/evidence/shared", **tables), params)
         conn.execute(db.sql("match/evidence/shared_mark"))
     if kind == "contacts":
         conn.execute(db.sql("match/evidence/contacts_keys"))
+        conn.execute(db.sql("match/evidence/contacts_typo_keys"), params)
     conn.execute(db.sql(f"match/evidence/{kind}_pairs"), params)
     conn.execute(db.sql("match/evidence/pairs_distinct"), params)
     conn.execute(db.sql("match/evidence/scored_table"))
     counts = {"candidates": 0, "kept": 0}
-    _profiles.update(xero=Profiles(), quickbooks=Profiles())
+    _profiles.update(xero=Profiles(64), quickbooks=Profiles(5000))
 
     def chunks() -> Iterator[list[dict]]:
         with conn.cursor(name="match_stream") as cur:

@@ -2,13 +2,13 @@
 -- compares (a parsed profile) and the keys that find candidates by equality joins; a link keeps the evidence it
 -- was made on; a person can say two records are different, so they are never proposed again.
 ALTER TABLE ledgerbridge.stg_xero_contacts ADD COLUMN match_profile jsonb, ADD COLUMN match_ids jsonb,
-    ADD COLUMN match_keys jsonb;
+    ADD COLUMN match_keys jsonb, ADD COLUMN match_typo_keys jsonb;
 ALTER TABLE ledgerbridge.stg_quickbooks_contacts ADD COLUMN match_profile jsonb, ADD COLUMN match_ids jsonb,
-    ADD COLUMN match_keys jsonb;
+    ADD COLUMN match_keys jsonb, ADD COLUMN match_typo_keys jsonb;
 ALTER TABLE ledgerbridge.stg_xero_suppliers ADD COLUMN match_profile jsonb, ADD COLUMN match_ids jsonb,
-    ADD COLUMN match_keys jsonb;
+    ADD COLUMN match_keys jsonb, ADD COLUMN match_typo_keys jsonb;
 ALTER TABLE ledgerbridge.stg_quickbooks_suppliers ADD COLUMN match_profile jsonb, ADD COLUMN match_ids jsonb,
-    ADD COLUMN match_keys jsonb;
+    ADD COLUMN match_keys jsonb, ADD COLUMN match_typo_keys jsonb;
 ALTER TABLE ledgerbridge.stg_xero_invoices ADD COLUMN match_keys jsonb;
 ALTER TABLE ledgerbridge.stg_quickbooks_invoices ADD COLUMN match_keys jsonb;
 ALTER TABLE ledgerbridge.stg_xero_bills ADD COLUMN match_keys jsonb;

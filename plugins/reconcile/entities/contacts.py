@@ -18,7 +18,7 @@ from xero.dates import parse_ms_date
 
 COLUMNS = ("name", "norm_name", "first_name", "last_name", "email", "norm_email", "tax_number", "norm_tax_number",
            "phone", "norm_phone", "address_line1", "city", "postal_code", "country", "currency", "is_customer", "is_supplier",
-           "active", "match_profile", "match_ids", "match_keys")
+           "active", "match_profile", "match_ids", "match_keys", "match_typo_keys")
 COMPARE = ("name", "first_name", "last_name", "norm_email", "norm_tax_number", "norm_phone", "address_line1", "city",
            "postal_code", "country", "active")
 

@@ -65,6 +65,7 @@ def stamp(row: dict[str, Any]) -> dict[str, Any]:
     """Add the match profile, identifiers and blocking keys to a staged contact row."""
     p = profile(row)
     row["match_profile"], row["match_ids"], row["match_keys"] = p, identifiers(p), blocking_keys(p)
+    row["match_typo_keys"] = typo_keys(p)
     return row
 
 
@@ -78,17 +79,23 @@ def identifiers(p: dict[str, Any]) -> list[str]:
 
 def blocking_keys(p: dict[str, Any]) -> list[str]:
     """Keys two records must share one of to be compared at all: the identifiers, the name's words in any order,
-    their sound, every one-typo variant of the name, each word, and a person's surname with the first initial."""
+    their sound, each word, and a person's surname with the first initial (and see ``typo_keys``)."""
     parsed = ParsedName.from_dict(p["name"])
     keys = set(identifiers(p))
     if parsed.tokens:
         keys.add("n:" + parsed.sorted_core)
         keys.add("p:" + " ".join(sorted(names.skeleton(t) for t in parsed.tokens)))
-        keys.update("d:" + k for k in names.deletion_keys(parsed.sorted_core.replace(" ", "")))
         keys.update("t:" + t for t in parsed.tokens if len(t) >= 3)
     if parsed.kind == "person" and parsed.last and parsed.initials:
         keys.add(f"s:{parsed.last} {parsed.initials[0]}")
     return sorted(keys)
+
+
+def typo_keys(p: dict[str, Any]) -> list[str]:
+    """Every one-typo variant of the name: used only by records whose name has no exact counterpart on the other
+    side (there are many of them, and an exact name already brings its candidates)."""
+    parsed = ParsedName.from_dict(p["name"])
+    return ["d:" + k for k in names.deletion_keys(parsed.sorted_core.replace(" ", ""))] if parsed.tokens else []
 
 
 def _tokens_match(a: str, b: str) -> bool:
