@@ -121,24 +121,20 @@ def _labels(conn: Any, spec: EntitySpec, ledger: str, pair: str, ids: list[str])
     return {r["ledger_id"]: r["label"] for r in rows}
 
 
-def subjects(waiting: list[dict]) -> list[tuple[str, str, list[dict]]]:
-    """Group the pairs that wait into exceptions: (ledger, record id, its candidate pairs). A record with two or more
-    candidates is a subject; a record with one candidate is a subject unless that candidate is already one. Every
-    record of every waiting pair is then a subject or a candidate of one, so the planner holds them all."""
+def groups(waiting: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    """Every record of a pair that waits gets its own exception: (ledger, record id, its candidate pairs). So each
+    record that is neither linked nor created says why in the queue, and one decision (a link, or "different")
+    closes both sides' rows on the next run."""
     by_x: dict[str, list[dict]] = defaultdict(list)
     by_q: dict[str, list[dict]] = defaultdict(list)
     for w in waiting:
         by_x[w["xero_id"]].append(w)
         by_q[w["quickbooks_id"]].append(w)
-    q_subjects = {q for q, ws in by_q.items() if len(ws) >= 2}
-    out = [("xero", x, ws) for x, ws in by_x.items() if len(ws) >= 2 or ws[0]["quickbooks_id"] not in q_subjects]
-    out += [("quickbooks", q, by_q[q]) for q in sorted(q_subjects)]
-    return out
+    return [("xero", x, ws) for x, ws in by_x.items()] + [("quickbooks", q, ws) for q, ws in by_q.items()]
 
 
 def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting: list[dict],
            t: model.Thresholds, by_evidence: bool, result: MatchResult) -> None:
-    groups = subjects(waiting)
     need = {"xero": set(), "quickbooks": set()}
     for w in waiting:
         if not w.get("x_label"):
@@ -147,7 +143,7 @@ def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting:
             need["quickbooks"].add(w["quickbooks_id"])
     labels = {ledger: _labels(conn, spec, ledger, pair.name, sorted(ids)) for ledger, ids in need.items()}
     keep: list[str] = []
-    for ledger, record_id, pairs in groups:
+    for ledger, record_id, pairs in groups(waiting):
         theirs = other(ledger)
         mine_key, their_key = ("xero_id", "quickbooks_id") if ledger == "xero" else ("quickbooks_id", "xero_id")
         mine_label, their_label = ("x_label", "q_label") if ledger == "xero" else ("q_label", "x_label")
