@@ -28,6 +28,7 @@ CHUNK = 2000
 KEY_CAP = 12
 NAME_KEY_CAP = 10
 FUZZY_KEY_CAP = 4
+NEIGHBOURS = 3  # within a name too common to pair everyone, each record meets this many places either side
 
 
 def matcher(spec: EntitySpec) -> str | None:
@@ -135,7 +136,7 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     assert kind is not None
     tables = {"xero_table": spec.stage_table("xero"), "qb_table": spec.stage_table("quickbooks")}
     params = {"pair": pair.name, "entity": spec.name, "cap": KEY_CAP, "fuzzy_cap": FUZZY_KEY_CAP,
-              "name_cap": NAME_KEY_CAP,
+              "name_cap": NAME_KEY_CAP, "window": NEIGHBOURS,
               "contact_entity": spec.reference_entity("contact_id")}
     if kind == "contacts":
         conn.execute(db.composed("match/evidence/shared", **tables), params)
@@ -144,6 +145,8 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
         conn.execute(db.sql("match/evidence/contacts_keys"))
         conn.execute(db.sql("match/evidence/contacts_typo_keys"), params)
     conn.execute(db.sql(f"match/evidence/{kind}_pairs"), params)
+    if kind == "contacts":
+        conn.execute(db.sql("match/evidence/contacts_neighbours"), params)
     conn.execute(db.sql("match/evidence/pairs_distinct"), params)
     conn.execute(db.sql("match/evidence/scored_table"))
     counts = {"candidates": 0, "kept": 0}
