@@ -6,7 +6,9 @@ customer both ledgers already share — then the chain's contacts, suppliers, in
 generated record is linked to another entity's, no true pair is copied across as a duplicate, the near misses
 wait in the queue with their evidence in words, and a link set by hand ('manual') is honoured by the next night.
 
-One module fixture (seeded sandboxes of 40 invoices, four DAG runs, a second contacts run): about 90 s.
+One module fixture (seeded sandboxes of 40 invoices, four DAG runs, a second contacts run). Two records of one
+name cannot both be kept in either ledger (both refuse a duplicate contact name), so copying one of the same-name
+people across fails and waits as write_failed: that is the ledgers' rule, not a matching outcome.
 """
 
 from __future__ import annotations
@@ -95,7 +97,9 @@ def typed(world) -> Iterator[dict]:
 def test_no_wrong_link_and_no_duplicate(world, typed):
     entity, category = typed["entity"], typed["category"]
     contact_links = links(world.db_url, "harbour", "contacts")
-    for x, q in contact_links.items():
+    matched = rows(world.db_url, "SELECT xero_id, quickbooks_id FROM ledgerbridge.xref WHERE entity = 'contacts' "
+                                 "AND method = 'matched'")
+    for x, q in ((m["xero_id"], m["quickbooks_id"]) for m in matched):
         if ("xero", x) in entity or ("quickbooks", q) in entity:
             assert entity.get(("xero", x)) == entity.get(("quickbooks", q)), \
                 f"wrong link: {category.get(entity.get(('xero', x)))} {x} <-> {q}"
@@ -143,7 +147,7 @@ def test_documents_link_on_agreement_and_never_on_a_number_alone(world, typed):
     for key in ("same", "separators", "separately_numbered"):
         assert invoices.get(docs[key][0]) == docs[key][1], key
     for key in ("deposit_final", "number_reused"):
-        assert docs[key][0] not in invoices and docs[key][1] not in invoices.values(), key
+        assert invoices.get(docs[key][0]) != docs[key][1], key
         copied = [w for w in applied(world.db_url, typed["run_ids"]) if w["source_id"] == docs[key][0]]
         assert [w["operation"] for w in copied] == ["create"], key  # Xero's is copied to QuickBooks as its own
 

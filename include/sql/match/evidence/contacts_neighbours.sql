@@ -1,13 +1,14 @@
--- Sorted neighbourhood for names too common to pair everyone ('n:' keys above their cap: twenty "Sarah Jones" a
--- side): within such a name, records of both sides are sorted by postcode, street, e-mail and phone, and each is
+-- Sorted neighbourhood for names too common to pair everyone (a whole name or a surname and initial above its cap:
+-- twenty "Sarah Jones", forty "Jones S" a side): within such a key, records of both sides are sorted by postcode, street, e-mail and phone, and each is
 -- paired with the records of the other side at most %(window)s places away. Copies of one person sort together;
 -- the pairs stay linear in the number of records.
 INSERT INTO match_pairs (xero_id, quickbooks_id)
 WITH common AS (
-    SELECT key FROM match_keyrows WHERE left(key, 2) = 'n:'
+    SELECT key FROM match_keyrows WHERE left(key, 2) IN ('n:', 's:')
     GROUP BY key
     HAVING bool_or(xero) AND bool_or(NOT xero)
-       AND (count(*) FILTER (WHERE xero) > %(name_cap)s OR count(*) FILTER (WHERE NOT xero) > %(name_cap)s)
+       AND greatest(count(*) FILTER (WHERE xero), count(*) FILTER (WHERE NOT xero))
+           > CASE left(key, 2) WHEN 'n:' THEN %(name_cap)s ELSE %(fuzzy_cap)s END
 ),
 members AS (
     SELECT r.key, r.xero, r.ledger_id,
