@@ -6,4 +6,5 @@
   two profiles field by field into a list of :class:`~reconcile.evidence.weights.Evidence`.
 - ``model``: the outcome of a scored pair (link, review, create) under a pair's two thresholds, and the
   self-explanatory JSON a queued candidate carries.
+- ``identity``: a linked contact's name and tax number are not settled by "newest wins" (used by the planner).
 """
