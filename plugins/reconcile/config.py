@@ -374,6 +374,10 @@ class PairConfig:
     # queued for a person instead of created (see reconcile/evidence/weights.py)
     match_link: float = 12.0
     match_review: float = 4.0
+    # data quality (issue 17): a check stops the entity only when its failures look systemic, i.e. more than this
+    # share of the records checked AND at least this many records fail; below, failing records are held alone
+    quality_systemic_share: float = 0.25
+    quality_systemic_min: int = 20
 
     def entity(self, name: str) -> EntityConfig:
         return self.entities.get(name, EntityConfig("off"))
@@ -414,6 +418,7 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
                 raise ConfigError(path, _line(prefer_node), f"pair {name!r}: conflict.prefer {prefer!r} is not one "  # type: ignore[arg-type]
                                                             f"of {CONFLICT_RULES}")
         link, review = _matching(path, _get(path, fields, "matching", entry, f"pair {name!r}", required=False), name)
+        share, least = _quality(path, _get(path, fields, "quality", entry, f"pair {name!r}", required=False), name)
         entities: dict[str, EntityConfig] = {}
         entities_node = _get(path, fields, "entities", entry, f"pair {name!r}")
         for key, value in _mapping(path, entities_node, "entities"):  # type: ignore[arg-type]
@@ -435,6 +440,7 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
             name=name, xero_conn_id=text("xero_conn_id"), quickbooks_conn_id=text("quickbooks_conn_id"),
             mappings=load_mappings(mapping_path), conflict_prefer=prefer, entities=entities,
             description=text("description", required=False), match_link=link, match_review=review,
+            quality_systemic_share=share, quality_systemic_min=least,
         )
     return result
 
@@ -466,9 +472,37 @@ def _matching(path: Path, node: Node | None, pair: str) -> tuple[float, float]:
     return values["link"], values["review"]
 
 
+def _quality(path: Path, node: Node | None, pair: str) -> tuple[float, int]:
+    """``quality: {systemic_share: 0.25, systemic_min_records: 20}``: when a data-quality check stops the entity."""
+    share, least = PairConfig.quality_systemic_share, PairConfig.quality_systemic_min
+    if node is None:
+        return share, least
+    for key, value in _mapping(path, node, "quality"):
+        text = _scalar(path, value, f"quality.{key.value}")
+        if key.value == "systemic_share":
+            try:
+                share = float(text)
+            except ValueError:
+                share = -1.0
+            if not 0 < share <= 1:
+                raise ConfigError(path, _line(value), f"pair {pair!r}: quality.systemic_share {text!r} is not a "
+                                                      "share between 0 (exclusive) and 1")
+        elif key.value == "systemic_min_records":
+            if not text.isdigit() or int(text) < 1:
+                raise ConfigError(path, _line(value), f"pair {pair!r}: quality.systemic_min_records {text!r} is "
+                                                      "not a whole number of records, 1 or more")
+            least = int(text)
+        else:
+            raise ConfigError(path, _line(key), f"pair {pair!r}: quality.{key.value} is not a setting "
+                                                "(systemic_share, systemic_min_records)")
+    return share, least
+
+
 def as_dict(pair: PairConfig) -> dict[str, Any]:
     """What a run records about the configuration it used (no secrets: connection ids only)."""
     return {"name": pair.name, "xero_conn_id": pair.xero_conn_id, "quickbooks_conn_id": pair.quickbooks_conn_id,
             "mappings": str(pair.mappings.path), "conflict_prefer": pair.conflict_prefer,
             "entities": {k: v.direction for k, v in pair.entities.items()},
-            "matching": {"link": pair.match_link, "review": pair.match_review}}
+            "matching": {"link": pair.match_link, "review": pair.match_review},
+            "quality": {"systemic_share": pair.quality_systemic_share,
+                        "systemic_min_records": pair.quality_systemic_min}}

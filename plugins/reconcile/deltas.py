@@ -25,13 +25,14 @@ from ledgerbridge import db
 from reconcile.config import PairConfig
 from reconcile.entities.base import LEDGERS, EntitySpec, RecordError, WriteContext, other
 from reconcile.evidence import identity
+from reconcile.limits import too_long
 from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_counts
 
 log = logging.getLogger(__name__)
 
 PLANNING_REASONS = ["contact_not_linked", "unmapped_code_write", "conflict", "payment_mismatch", "direction",
                     "one_sided", "currency_not_enabled", "home_currency_mismatch", "locked", "not_editable",
-                    "department_conflict", "identity_conflict"]
+                    "department_conflict", "identity_conflict", "cannot_hold"]
 CHUNK = 500
 GONE = ("voided", "deleted")
 
@@ -60,10 +61,12 @@ class PlanResult:
     conflicts: int = 0
     exceptions: int = 0
     aligned: int = 0
+    refused: int = 0  # not planned again: the ledger refused this version of the record (ledgerbridge.refusals)
 
     def counts(self) -> dict[str, Any]:
         return {"creates": self.creates, "updates": self.updates, "voids": self.voids,
-                "conflicts": self.conflicts, "exceptions": self.exceptions, "aligned": self.aligned}
+                "conflicts": self.conflicts, "exceptions": self.exceptions, "aligned": self.aligned,
+                "refused": self.refused}
 
 
 class Planner:
@@ -83,6 +86,9 @@ class Planner:
         self._maps: dict[str, dict[str, dict[str, str]]] = {}
         in_flight = conn.execute(db.sql("outbox/in_flight"), self._keys()).fetchall()
         self.in_flight = {r["source_id"] for r in in_flight} | {r["target_id"] for r in in_flight if r["target_id"]}
+        # (ledger that refused, source record) -> the source version it refused (issue 17: no nightly re-send)
+        self.refusals = {(r["ledger"], r["source_id"]): r["source_version"]
+                         for r in conn.execute(db.sql("refusals/blocked"), self._keys())}
         from reconcile.reference import facts, mappings_for  # noqa: PLC0415
 
         self.facts = facts(conn, pair.name)
@@ -138,6 +144,24 @@ class Planner:
                        label=label, field=err.field)
         self.result.exceptions += 1
 
+    def refused(self, target: str, source: dict) -> bool:
+        """The target ledger refused this very version of the source record: wait for a new version, or for a
+        person to clear the refusal (refusals/clear.sql); its write_failed exception stays open meanwhile."""
+        key = (target, source["ledger_id"])
+        if key in self.refusals and self.refusals[key] == source.get("version"):
+            self.result.refused += 1
+            return True
+        return False
+
+    def check_limits(self, target: str, payload: dict, source_ledger: str, row: dict, label: str | None) -> None:
+        """A value longer than the target ledger holds is never cut: the record waits as cannot_hold."""
+        resource = payload.get("_resource") or self.spec.side(target).resource
+        found = too_long(target, resource, payload)
+        if found:
+            raise RecordError(source_ledger, self.spec.name, row["ledger_id"], found[0].path,
+                              "; ".join(f.describe(target) for f in found) + ". Nothing is cut silently: shorten "
+                              f"it in {source_ledger} to have it carried across", label=label, reason="cannot_hold")
+
     def check_currency(self, row: dict, source: str, target: str) -> None:
         """A document goes to a ledger only in a currency it has enabled, and only between organisations that keep
         their books in the same home currency."""
@@ -177,9 +201,12 @@ class Planner:
                 if self.spec.matcher == "contacts" and row.get("name") == self.ctx.mappings.sundry_contact:
                     continue  # ledgerbridge's own payee for expenses kept without one: it stays in Xero
                 label = source_side.label(row)
+                if self.refused(target, row):
+                    continue
                 try:
                     self.check_currency(row, source_ledger, target)
                     payload = target_side.create_payload(row, self.ctx)
+                    self.check_limits(target, payload, source_ledger, row, label)
                 except RecordError as err:
                     self.exception(err, source_ledger, row["ledger_id"], label)
                     continue
@@ -405,9 +432,12 @@ class Planner:
             rows = self._rows_for_report(source_ledger, source, target)
             self._report("locked", rows[0], rows[1], None, f"{target_ledger} will not change it: {why}", diffs=diffs)
             return
+        if self.refused(target_ledger, source):
+            return
         try:
             self.check_currency(source, source_ledger, target_ledger)
             payload = side.update_payload(source, target["raw"], self.ctx)
+            self.check_limits(target_ledger, payload, source_ledger, source, label)
         except RecordError as err:
             self.exception(err, source_ledger, source["ledger_id"], label)
             return

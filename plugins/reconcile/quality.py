@@ -2,8 +2,18 @@
 
 The rows a run staged (all of the pair's on a full check) are read with bound parameters into a DataFrame and
 validated against the entity's suite. Every expectation's result is stored in ``ledgerbridge.dq_results`` with the
-run id; a failure stops that entity's run (the task does not retry: bad data does not fix itself) with a message
-that names the expectation and the failing records.
+run id.
+
+Two kinds of failure (issue 17):
+
+- **per record** (every check with a ``field``: dates, totals, currencies, contacts, e-mail addresses, amounts):
+  each failing record goes to the exception queue as ``data_quality`` naming the record, the ledger's field and
+  the value, and is neither matched nor written until it is corrected; the rest of the entity carries on.
+- **systemic**: a check on the records' keys (an id missing or repeated: the read itself is wrong), a column the
+  suite expects that the staged rows lack (a schema change), or a per-record check failed by more than the pair's
+  ``quality.systemic_share`` of the records checked and at least ``quality.systemic_min_records`` of them. Those
+  stop the entity's run (the task does not retry: bad data does not fix itself) with a message naming the
+  expectation and the records.
 """
 
 from __future__ import annotations
@@ -39,6 +49,15 @@ class Check:
     column: str
     kwargs: dict[str, Any] = field(default_factory=dict)
     why: str = ""  # what an analyst reads
+    # the ledgers' field the check is about ({"xero": "Date", "quickbooks": "TxnDate"}); None: a systemic check
+    field: dict[str, str] | None = None
+
+    def per_record(self) -> bool:
+        return self.field is not None
+
+
+def _f(xero: str, quickbooks: str | None = None) -> dict[str, str]:
+    return {"xero": xero, "quickbooks": quickbooks or xero}
 
 
 def suite_for(family: str, today: dt.date) -> list[Check]:
@@ -49,54 +68,58 @@ def suite_for(family: str, today: dt.date) -> list[Check]:
     ]
     if family == "contacts":
         return key + [
-            Check("ExpectColumnValuesToNotBeNull", "name", why="a contact has a name"),
+            Check("ExpectColumnValuesToNotBeNull", "name", why="a contact has a name", field=_f("Name", "DisplayName")),
             Check("ExpectColumnValuesToMatchRegex", "email", {"regex": r"^[^@\s]+@[^@\s]+\.[^@\s]+$"},
-                  why="an email address is well formed"),
+                  why="an email address is well formed", field=_f("EmailAddress", "PrimaryEmailAddr.Address")),
             Check("ExpectColumnValuesToBeInSet", "currency", {"value_set": sorted(ISO_4217)},
-                  why="a default currency is an ISO 4217 code"),
+                  why="a default currency is an ISO 4217 code", field=_f("DefaultCurrency", "CurrencyRef")),
         ]
     if family == "documents":
         return key + [
             Check("ExpectColumnValuesToBeBetween", "totals_gap", {"min_value": -0.001, "max_value": 0.001},
-                  why="the total equals the sum of the lines and the tax"),
+                  why="the total equals the sum of the lines and the tax", field=_f("Total", "TotalAmt")),
             Check("ExpectColumnValuesToBeBetween", "line_tax_gap", {"min_value": -0.001, "max_value": 0.001},
-                  why="the tax equals the sum of the lines' tax"),
-            Check("ExpectColumnValuesToNotBeNull", "currency", why="an invoice has a currency"),
+                  why="the tax equals the sum of the lines' tax", field=_f("TotalTax", "TxnTaxDetail.TotalTax")),
+            Check("ExpectColumnValuesToNotBeNull", "currency", why="an invoice has a currency",
+                  field=_f("CurrencyCode", "CurrencyRef")),
             Check("ExpectColumnValuesToBeInSet", "currency", {"value_set": sorted(ISO_4217)},
-                  why="the currency is an ISO 4217 code"),
-            Check("ExpectColumnValuesToNotBeNull", "date", why="an invoice has a date"),
+                  why="the currency is an ISO 4217 code", field=_f("CurrencyCode", "CurrencyRef")),
+            Check("ExpectColumnValuesToNotBeNull", "date", why="an invoice has a date", field=_f("Date", "TxnDate")),
             Check("ExpectColumnValuesToBeBetween", "age_days",
                   {"min_value": -366, "max_value": (today - EARLIEST).days},
-                  why="the date is plausible (from 2000 to a year ahead)"),
+                  why="the date is plausible (from 2000 to a year ahead)", field=_f("Date", "TxnDate")),
             Check("ExpectColumnValuesToBeBetween", "days_to_due", {"min_value": 0, "max_value": 3650},
-                  why="the due date is on or after the date, within ten years"),
+                  why="the due date is on or after the date, within ten years", field=_f("DueDate")),
             Check("ExpectColumnValuesToBeInSet", "contact_resolvable", {"value_set": [True]},
-                  why="the invoice's contact is among the staged contacts of the same ledger"),
+                  why="the invoice's contact is among the staged contacts of the same ledger",
+                  field=_f("Contact.ContactID", "CustomerRef")),
         ]
     if family == "payments":
         return key + [
             Check("ExpectColumnValuesToBeBetween", "amount", {"min_value": 0.01, "max_value": None},
-                  why="a payment is a positive amount"),
+                  why="a payment is a positive amount", field=_f("Amount", "TotalAmt")),
             Check("ExpectColumnValuesToBeBetween", "age_days",
                   {"min_value": -366, "max_value": (today - EARLIEST).days},
-                  why="the date is plausible (from 2000 to a year ahead)"),
+                  why="the date is plausible (from 2000 to a year ahead)", field=_f("Date", "TxnDate")),
             Check("ExpectColumnValuesToBeInSet", "document_resolvable", {"value_set": [True]},
-                  why="the document a payment pays is among the staged documents of the same ledger"),
+                  why="the document a payment pays is among the staged documents of the same ledger",
+                  field=_f("Invoice.InvoiceID", "Line.LinkedTxn")),
         ]
     plausible = Check("ExpectColumnValuesToBeBetween", "age_days",
                       {"min_value": -366, "max_value": (today - EARLIEST).days},
-                      why="the date is plausible (from 2000 to a year ahead)")
+                      why="the date is plausible (from 2000 to a year ahead)", field=_f("Date", "TxnDate"))
     if family == "bank_transactions":
         return key + [
             Check("ExpectColumnValuesToBeBetween", "totals_gap", {"min_value": -0.001, "max_value": 0.001},
-                  why="the total equals the sum of the lines and the tax"),
-            Check("ExpectColumnValuesToNotBeNull", "bank_account", why="a bank transaction names its bank account"),
+                  why="the total equals the sum of the lines and the tax", field=_f("Total", "TotalAmt")),
+            Check("ExpectColumnValuesToNotBeNull", "bank_account", why="a bank transaction names its bank account",
+                  field=_f("BankAccount.AccountID", "DepositToAccountRef")),
             plausible,
         ]
     if family == "journals":
         return key + [
             Check("ExpectColumnValuesToBeBetween", "balance", {"min_value": -0.001, "max_value": 0.001},
-                  why="a journal's debits equal its credits"),
+                  why="a journal's debits equal its credits", field=_f("JournalLines", "Line")),
             plausible,
         ]
     return key
@@ -163,20 +186,61 @@ def _validate(frame: Any, checks: list[Check], name: str) -> list[dict[str, Any]
             raise RuntimeError(f"great-expectations could not evaluate {check.expectation} on {check.column}: "
                                f"{problem}")
         unexpected = res.result.get("unexpected_index_list") or []
-        results.append({"check": check, "success": bool(res.success),
+        results.append({"check": check, "success": bool(res.success), "all": unexpected,
                         "unexpected": int(res.result.get("unexpected_count") or 0),
                         "records": [{k: (str(v) if v is not None else None) for k, v in u.items()}
                                     for u in unexpected[:MAX_LISTED]]})
     return results
 
 
+def _systemic(r: dict[str, Any], checked: int, pair: PairConfig) -> bool:
+    if not r["check"].per_record():
+        return True
+    return r["unexpected"] >= pair.quality_systemic_min and r["unexpected"] > pair.quality_systemic_share * checked
+
+
+def _shown(value: Any) -> str:
+    from reconcile.quarantine import shorten  # noqa: PLC0415
+
+    return "empty" if value is None else shorten(value)
+
+
+def _hold_records(conn: Any, spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, frame: Any,
+                  per_record: list[dict[str, Any]]) -> int:
+    """Each record a per-record check failed goes to the queue as ``data_quality`` (one row per record, naming
+    every check it failed); records checked now that pass everything have theirs closed."""
+    from reconcile.run import open_exception, resolve_exceptions  # noqa: PLC0415
+
+    failed: dict[str, list[tuple[Check, Any]]] = {}
+    for r in per_record:
+        for rec in r["all"]:
+            failed.setdefault(str(rec.get("ledger_id")), []).append((r["check"], rec.get(r["check"].column)))
+    labels = {str(row.ledger_id): (getattr(row, "number", None) or getattr(row, "name", None))
+              for row in frame.itertuples()} if len(frame) else {}
+    for record_id, checks in failed.items():
+        first = checks[0][0]
+        what = "; ".join(f"{c.field[ledger]} fails: {c.why} ({c.column} = {_shown(v)})"  # type: ignore[index]
+                         for c, v in checks)
+        label = labels.get(record_id)
+        label = None if label is None or label != label else str(label)  # NaN from pandas
+        open_exception(conn, run, pair.name, spec.name, ledger, record_id, "data_quality",
+                       f"{ledger} {spec.name} {record_id}" + (f" ({label})" if label else "") + f": {what}; "
+                       "this record is neither matched nor written until it is corrected; the rest go on",
+                       label=label, field=first.field[ledger])  # type: ignore[index]
+    passed = sorted({str(i) for i in frame["ledger_id"]} - set(failed)) if len(frame) else []
+    resolve_exceptions(conn, run, pair.name, spec.name, ledger, ["data_quality"], passed)
+    return len(failed)
+
+
 def check(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, *, all_rows: bool = False,
           db_url: str | None = None) -> dict[str, Any]:
-    """Validate what ``run`` staged for ``ledger``; store every result; raise DataQualityError on a failure."""
+    """Validate what ``run`` staged for ``ledger``; store every result; hold records that fail a per-record check;
+    raise DataQualityError when a failure is systemic."""
     checks = suite_for(spec.matcher or spec.name, dt.date.today())
     with db.connect(db_url) as conn:
         frame = _frame(spec, ledger, pair, run, all_rows, conn)
         results = _validate(frame, checks, f"{pair.name}_{ledger}_{spec.name}") if len(frame) else []
+        missing = [c for c in checks if len(frame) and c.column not in frame.columns]
         failures = []
         for r in results:
             c: Check = r["check"]
@@ -184,24 +248,37 @@ def check(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, *, all_
                 "run_id": run.run_id, "pair": pair.name, "entity": spec.name, "ledger": ledger,
                 "expectation": c.expectation, "column": c.column, "success": r["success"], "checked": len(frame),
                 "unexpected": r["unexpected"], "records": Jsonb(r["records"]),
-                "details": Jsonb({"kwargs": c.kwargs, "why": c.why})})
+                "details": Jsonb({"kwargs": c.kwargs, "why": c.why,
+                                  "kind": "per_record" if c.per_record() else "systemic",
+                                  "field": c.field and c.field[ledger]})})
             if not r["success"]:
                 failures.append(r)
+        systemic = [r for r in failures if _systemic(r, len(frame), pair)]
+        held = 0
+        if not systemic and not missing:
+            held = _hold_records(conn, spec, ledger, pair, run, frame, [r for r in failures if r["check"].per_record()])
         conn.commit()
     summary = {"ledger": ledger, "entity": spec.name, "checked_rows": len(frame), "expectations": len(results),
-               "failed": len(failures)}
-    if failures:
-        lines = []
-        for r in failures:
+               "failed": len(failures), "held": held, "systemic": len(systemic) + len(missing)}
+    if systemic or missing:
+        lines = [f"- the staged rows lack the column {c.column} the check '{c.why}' needs (a schema change?)"
+                 for c in missing]
+        for r in systemic:
             c = r["check"]
             ids = ", ".join(
                 f"{rec.get('ledger_id')}={rec.get(c.column)}" for rec in r["records"][:10])
             more = f" and {r['unexpected'] - 10} more" if r["unexpected"] > 10 else ""
-            lines.append(f"- {c.why} ({c.expectation} on {c.column}): {r['unexpected']} of {len(frame)} records "
-                         f"fail: {ids}{more}")
+            kind = ("a check on the records' keys" if not c.per_record() else
+                    f"more than {pair.quality_systemic_share:.0%} of the records checked, at least "
+                    f"{pair.quality_systemic_min}")
+            lines.append(f"- {c.why} ({c.expectation} on {c.column}; systemic: {kind}): {r['unexpected']} of "
+                         f"{len(frame)} records fail: {ids}{more}")
         raise DataQualityError(
-            f"data quality failed for {ledger} {spec.name} of pair {pair.name} (run {run.run_id}); nothing of this "
-            f"entity is matched or written until the records are corrected in {ledger}:\n" + "\n".join(lines)
+            f"data quality failed systemically for {ledger} {spec.name} of pair {pair.name} (run {run.run_id}); "
+            f"nothing of this entity is matched or written until the cause is found in {ledger}:\n" + "\n".join(lines)
             + "\nDetails: SELECT * FROM ledgerbridge.dq_results WHERE run_id = '" + run.run_id + "' AND NOT success;")
+    if held:
+        log.warning("data quality: %s %s records of %s held in the exception queue (data_quality); the rest go on",
+                    held, ledger, spec.name)
     log.info("data quality passed: %s", summary)
     return summary

@@ -41,10 +41,13 @@ def set_counts(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str, **c
 def open_exception(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str, record_id: str, reason: str,
                    message: str, *, label: str | None = None, field: str | None = None,
                    candidates: Any = None) -> None:
+    from reconcile.quarantine import storable, storable_value  # noqa: PLC0415
+
+    # a record's own text may hold what PostgreSQL cannot store (NUL): the queue shows it escaped
     conn.execute(db.sql("exceptions/open"), {
-        "pair": pair, "entity": entity, "ledger": ledger, "record_id": record_id, "label": label,
-        "reason": reason, "field": field, "message": message,
-        "candidates": Jsonb(candidates) if candidates is not None else None, "run_id": run.run_id,
+        "pair": pair, "entity": entity, "ledger": ledger, "record_id": storable(record_id), "label": storable(label),
+        "reason": reason, "field": storable(field), "message": storable(message),
+        "candidates": Jsonb(storable_value(candidates)) if candidates is not None else None, "run_id": run.run_id,
     })
 
 

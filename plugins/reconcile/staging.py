@@ -16,13 +16,15 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from ledgerbridge import db
+from reconcile import quarantine
 from reconcile.config import PairConfig
 from reconcile.entities.base import EntitySpec, RecordError
 from reconcile.run import RunInfo, open_exception, set_counts
 
 log = logging.getLogger(__name__)
 
-STAGING_REASONS = ["invalid_field", "unmapped_code"]
+# reasons a record is held at staging (issue 17: unsafe_value, out_of_range are staged escaped, but held)
+STAGING_REASONS = ["invalid_field", "unmapped_code", "unsafe_value", "out_of_range"]
 SWEEP_INTERVAL = dt.timedelta(days=7)  # a complete read (comparing every id) at least this often
 CDC_REACH = dt.timedelta(days=29)  # QuickBooks cdc looks back 30 days
 MAX_KEPT_ERRORS = 10_000  # errors are written after the COPY; beyond this many only their count is kept
@@ -40,17 +42,54 @@ class StageResult:
     full: bool = False
     since: dt.datetime | None = None
     watermark: dt.datetime | None = None
+    quarantined: int = 0  # staged (escaped) but held: a value we will not carry across
     errors: list[RecordError] = field(default_factory=list)
+    escaped: dict[str, tuple[str | None, list[str]]] = field(default_factory=dict)  # id -> (version, raw paths)
 
     def counts(self) -> dict[str, Any]:
         return {"ledger": self.ledger, "entity": self.entity, "read": self.read, "staged": self.staged,
-                "skipped": self.skipped, "rejected": self.rejected, "deleted": self.deleted, "full": self.full,
+                "skipped": self.skipped, "rejected": self.rejected, "quarantined": self.quarantined,
+                "deleted": self.deleted, "full": self.full,
                 "since": self.since.isoformat() if self.since else None,
                 "watermark": self.watermark.isoformat() if self.watermark else None}
 
 
 def _value(value: Any) -> Any:
     return Jsonb(value) if isinstance(value, (dict, list)) else value
+
+
+def _raw_id(raw: Any) -> str:
+    """A record's id when its normaliser could not say (Xero: ``<Resource>ID``; QuickBooks: ``Id``)."""
+    if isinstance(raw, dict):
+        if raw.get("Id") is not None:
+            return str(raw["Id"])
+        for key, value in raw.items():
+            if isinstance(key, str) and key.endswith("ID") and isinstance(value, str):
+                return value
+    return "?"
+
+
+def _raw_label(raw: Any) -> str | None:
+    if not isinstance(raw, dict):
+        return None
+    for key in ("DocNumber", "InvoiceNumber", "CreditNoteNumber", "Reference", "DisplayName", "Name", "Code"):
+        if isinstance(raw.get(key), str) and raw[key]:
+            return quarantine.shorten(raw[key])
+    return None
+
+
+def _held(spec: EntitySpec, ledger: str, record_id: str, label: str | None,
+          problems: list[quarantine.Problem]) -> list[RecordError]:
+    """One queue row per reason for a record staged but held, naming its fields (real raw paths)."""
+    out = []
+    for reason in ("unsafe_value", "out_of_range"):
+        mine = [p for p in problems if p.reason == reason]
+        if mine:
+            what = "; ".join(p.describe() for p in mine[:5]) + (f" (and {len(mine) - 5} more)" if len(mine) > 5 else "")
+            out.append(RecordError(ledger, spec.name, record_id, mine[0].path,
+                                   f"{what}; the record is staged (escaped) but not matched or written until it "
+                                   f"is corrected in {ledger}", label=label, reason=reason))
+    return out
 
 
 def _mark_deleted(conn: Any, spec: EntitySpec, ledger: str, side: Any, hook: Any, pair: str, run: RunInfo,
@@ -107,6 +146,7 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
         with conn.cursor() as cur, cur.copy(db.composed("stage/copy", temp=temp, columns=copy_columns)) as copy:
             for raw in side.read(hook, result.since):
                 result.read += 1
+                screened = quarantine.screen_raw(raw)
                 try:
                     staged = side.normalise(raw, mappings)
                 except RecordError as exc:
@@ -115,12 +155,30 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
                     if len(result.errors) < MAX_KEPT_ERRORS:
                         result.errors.append(exc)
                     continue
+                except Exception as exc:  # noqa: BLE001 - a value our parsing did not expect holds only its record
+                    record_id = _raw_id(raw)
+                    seen.add(record_id)
+                    result.rejected += 1
+                    if len(result.errors) < MAX_KEPT_ERRORS:
+                        result.errors.append(RecordError(
+                            ledger, spec.name, record_id, None, f"could not be read ({type(exc).__name__}: "
+                            f"{quarantine.shorten(str(exc), 200)})", label=_raw_label(raw)))
+                    continue
                 seen.add(staged["ledger_id"])
                 mine = claimed.get(staged["ledger_id"])
                 if mine is False or (mine is None and side.include is not None and not side.include(staged)):
                     result.skipped += 1
                     continue
-                staged["raw"] = raw
+                problems = quarantine.screen_row(staged, screened)
+                if problems:
+                    result.quarantined += 1
+                    held = _held(spec, ledger, staged["ledger_id"], quarantine.storable(side.label(staged)),
+                                 problems)
+                    if len(result.errors) < MAX_KEPT_ERRORS:
+                        result.errors.extend(held)
+                if screened.escaped:
+                    result.escaped[staged["ledger_id"]] = (staged.get("version"), screened.escaped)
+                staged["raw"] = screened.raw
                 copy.write_row([pair.name, *(_value(staged.get(c)) for c in columns)])
                 updated = staged.get("updated_at")
                 if updated is not None and (newest is None or updated > newest):
@@ -130,8 +188,14 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
         result.staged = merged.rowcount
         if side.deleted_since is not None:
             result.deleted = _mark_deleted(conn, spec, ledger, side, hook, pair.name, run, result, seen)
+        held_ids = sorted({e.record_id for e in result.errors})
         conn.execute(db.composed("exceptions/resolve_staged", temp=temp),
-                     {**keys, "run_id": run.run_id, "reasons": STAGING_REASONS})
+                     {**keys, "run_id": run.run_id, "reasons": STAGING_REASONS, "held": held_ids})
+        conn.execute(db.composed("quarantine/escapes_clear", temp=temp),
+                     {**keys, "escaped": sorted(result.escaped)})
+        for record_id, (version, paths) in result.escaped.items():
+            conn.execute(db.sql("quarantine/escapes_save"), {**keys, "record_id": record_id, "version": version,
+                                                             "paths": paths, "run_id": run.run_id})
         for err in result.errors:
             open_exception(conn, run, pair.name, spec.name, ledger, err.record_id, err.reason, str(err),
                            label=err.label, field=err.field)
@@ -146,6 +210,6 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
         log.warning("not staged: %s", err)
     if result.rejected > 20:
         log.warning("... and %s more records not staged (see ledgerbridge.exceptions)", result.rejected - 20)
-    log.info("staged %s %s: read=%s staged=%s skipped=%s rejected=%s since=%s", ledger, spec.name, result.read,
-             result.staged, result.skipped, result.rejected, result.since)
+    log.info("staged %s %s: read=%s staged=%s skipped=%s rejected=%s quarantined=%s since=%s", ledger, spec.name,
+             result.read, result.staged, result.skipped, result.rejected, result.quarantined, result.since)
     return result

@@ -7,13 +7,19 @@ and re-sends exactly the same batch, with the same key (the ledger replays its f
 again). For creates whose first answer may have been lost longer ago than a ledger keeps keys, the record is first
 looked up by its natural key (name, number), and found ones are recorded as applied ("recovered").
 
-A record the ledger refuses goes to the exception queue with the ledger's message; the run goes on.
+A record the ledger refuses goes to the exception queue with the ledger's message and the field it names; the run
+goes on. The refusal is recorded in ``ledgerbridge.refusals`` against the version of the source record that was
+refused, and nothing is planned for that record again until it changes or a person clears the refusal
+(``include/sql/refusals/clear.sql``, :func:`reconcile.refusals.clear`): a validation error is never re-sent every
+night. A whole request refused for what it carries is sent again record by record, so one bad record does not
+hold the others of its batch. Transport errors (5xx, 401, 429, timeouts) raise and are retried as before.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -23,6 +29,7 @@ from ledgerbridge import db
 from ledgerbridge.http import LedgerAPIError
 from reconcile.config import PairConfig
 from reconcile.entities.base import EntitySpec
+from reconcile.quarantine import storable
 from reconcile.run import RunInfo, open_exception, resolve_exceptions, set_counts
 
 log = logging.getLogger(__name__)
@@ -255,7 +262,15 @@ class Writer:
             outcomes = self.sender.send(operation, batch)
         except LedgerAPIError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 429):
-                # the whole request was refused for what it carries: each row is failed with the message
+                if len(batch) > 1:
+                    # nothing of it was written: each record is sent alone, so only the bad one is refused
+                    log.warning("%s refused a batch of %s (%s); sending each record alone", self.ledger, len(batch),
+                                exc.detail)
+                    for row in batch:
+                        row["batch_key"] = None
+                        self._send(operation, [row])
+                    return
+                # the whole request was refused for what it carries: the row is failed with the message
                 outcomes = [Outcome(r["id"], False, errors=[exc.detail], codes=[exc.code or ""]) for r in batch]
             else:
                 raise
@@ -306,6 +321,8 @@ class Writer:
                                                               "quickbooks_version": versions[1]})
         resolve_exceptions(self.conn, self.run, self.pair.name, self.spec.name, row["source_ledger"] or self.ledger,
                            ["write_failed"], [row["source_id"]])
+        if row["source_id"]:
+            self.conn.execute(db.sql("refusals/applied"), {**self._keys(), "source_id": row["source_id"]})
 
     def _note_back(self, row: dict, outcome: Outcome) -> None:
         """Note where the record was copied on the source record (Xero History), as its own outbox write."""
@@ -329,18 +346,47 @@ class Writer:
         self._record(row, "failed", outcome, message)
         self._audit(row, "failed", {"errors": outcome.errors, "codes": outcome.codes}, key)
         record = row["source_id"] if row["operation"] == "create" else row["target_id"]
+        where = field_of(outcome.errors)
+        held = row["source_id"] is not None and row["operation"] in ("create", "update")
         open_exception(self.conn, self.run, self.pair.name, self.spec.name, row["source_ledger"] or self.ledger,
                        row["source_id"] or record, "write_failed",
                        f"{self.ledger} refused to {row['operation']} {self.spec.name} {row['label']} "
-                       f"(outbox {row['id']}, from {row['source_ledger']} {row['source_id']}): {message}",
-                       label=row["label"], field=_field_of(outcome.errors))
+                       f"(outbox {row['id']}, from {row['source_ledger']} {row['source_id']}): {message}"
+                       + (f". Not sent again until the {row['source_ledger']} record changes or a person retries it "
+                          "(refusals/clear.sql)" if held else ""),
+                       label=row["label"], field=where)
+        if held:
+            self.conn.execute(db.sql("refusals/record"), {
+                **self._keys(), "source_ledger": row["source_ledger"] or self.ledger, "source_id": row["source_id"],
+                "source_version": row["source_version"], "operation": row["operation"], "field": where,
+                "message": storable(message), "codes": [c for c in outcome.codes if c], "outbox_id": row["id"],
+                "run_id": self.run.run_id})
         self.result.failed += 1
 
 
-def _field_of(errors: list[str]) -> str | None:
+# Xero names the field at the start of a validation message: "Name must not be more than 255 characters long."
+_XERO_FIELD = re.compile(r"^(?:The )?([A-Z][A-Za-z0-9]*(?:\[\d+\])?(?:\.[A-Z][A-Za-z0-9]*(?:\[\d+\])?)*) "
+                         r"(?:must|is|cannot|can't|has|should|field)\b")
+
+
+def field_of(errors: list[str]) -> str | None:
+    """The field a ledger's refusal names: QuickBooks' ``element`` (our hook appends it as a trailing
+    ``[Line[0].Amount]``, nested brackets and all), else the field a Xero message starts with."""
     for text in errors:
-        if text.endswith("]") and "[" in text:
-            return text[text.rindex("[") + 1:-1] or None
+        text = text.rstrip()
+        if text.endswith("]"):
+            depth = 0
+            for index in range(len(text) - 1, -1, -1):
+                depth += {"]": 1, "[": -1}.get(text[index], 0)
+                if depth == 0:
+                    inner = text[index + 1:-1].strip()
+                    if inner:
+                        return inner
+                    break
+    for text in errors:
+        match = _XERO_FIELD.match(text.strip())
+        if match:
+            return match.group(1)
     return None
 
 

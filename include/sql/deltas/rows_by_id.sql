@@ -4,6 +4,7 @@ SELECT s.*,
        EXISTS (SELECT 1 FROM ledgerbridge.exceptions e
                WHERE e.pair = s.pair AND e.entity = %(entity)s AND e.ledger = %(ledger)s
                  AND e.record_id = s.ledger_id AND e.status = 'open'
-                 AND e.reason IN ('invalid_field', 'unmapped_code', 'weak_link')) AS blocked
+                 AND e.reason IN ('invalid_field', 'unmapped_code', 'unsafe_value', 'out_of_range', 'data_quality',
+                                  'weak_link')) AS blocked
 FROM {table} s
 WHERE s.pair = %(pair)s AND s.ledger_id = ANY(%(ids)s);

@@ -10,4 +10,4 @@ WHERE s.pair = %(pair)s AND (%(with_deleted)s OR NOT s.deleted)
   AND NOT EXISTS (SELECT 1 FROM ledgerbridge.exceptions e
                   WHERE e.pair = s.pair AND e.entity = %(entity)s AND e.ledger = %(ledger)s
                     AND e.record_id = s.ledger_id AND e.status = 'open'
-                    AND e.reason IN ('invalid_field', 'unmapped_code'));
+                    AND e.reason IN ('invalid_field', 'unmapped_code', 'unsafe_value', 'out_of_range', 'data_quality'));

@@ -395,7 +395,7 @@ class Documents:
                              reason="unmapped_code", code=exc.code) from None
         payload: dict[str, Any] = {
             k.qb_contact_ref: {"value": contact},
-            "DocNumber": (row.get("number") or "")[:21],
+            "DocNumber": row.get("number") or "",  # never cut: longer than 21 waits as cannot_hold
             "TxnDate": row["date"].isoformat() if row.get("date") else None,
             "GlobalTaxCalculation": AMOUNTS_TO_QB.get(row.get("amounts_are") or "exclusive", "TaxExcluded"),
             "Line": lines,
