@@ -23,10 +23,10 @@ from typing import Any, Iterator
 LIMITS: dict[tuple[str, str], dict[str, int]] = {
     ("xero", "Contacts"): {"Name": 255, "FirstName": 255, "LastName": 255, "EmailAddress": 255,
                            "AccountNumber": 50, "TaxNumber": 50, "ContactNumber": 50, "CompanyNumber": 50},
-    ("xero", "Invoices"): {"InvoiceNumber": 255, "Reference": 255, "LineItems.Description": 4000},
-    ("xero", "CreditNotes"): {"CreditNoteNumber": 255, "Reference": 255, "LineItems.Description": 4000},
+    ("xero", "Invoices"): {"InvoiceNumber": 255, "LineItems.Description": 4000},
+    ("xero", "CreditNotes"): {"CreditNoteNumber": 255, "LineItems.Description": 4000},
     ("xero", "Items"): {"Code": 30, "Name": 50, "Description": 4000, "PurchaseDescription": 4000},
-    ("xero", "BankTransactions"): {"Reference": 255, "LineItems.Description": 4000},
+    ("xero", "BankTransactions"): {"LineItems.Description": 4000},
     ("quickbooks", "*"): {"DocNumber": 21, "PaymentRefNum": 21, "PrivateNote": 4000, "Line.Description": 4000},
     ("quickbooks", "Customer"): {"DisplayName": 500, "CompanyName": 100, "PrintOnCheckName": 110,
                                  "GivenName": 100, "FamilyName": 100, "PrimaryEmailAddr.Address": 100},
