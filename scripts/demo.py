@@ -5,8 +5,12 @@
 2. Reset ledgerbridge's own database (LEDGERBRIDGE_DEMO_DB, default ``ledgerbridge`` on the server) and migrate it.
 3. Run the nightly chain (nightly_alignment, every sync_<entity> DAG stage by stage, control_totals) through a
    real Airflow scheduler on the metadata database that ``make airflow`` shows afterwards.
+   Before it, a few hostile records (sandbox/hostile.py: a NUL in a name and in a line, a document dated 1900, an
+   invoice number QuickBooks cannot hold, a 300-character name, a negative invoice) are typed into the books
+   through the ledgers' APIs beside an ordinary canary.
 4. Check the books ended aligned (a full re-read plans no write, and everything else waits in the exception queue),
-   print what happened per entity and ledger, the calls each ledger received, and where to look.
+   print what happened per entity and ledger, where each hostile record ended (queued naming its field, or
+   written), the calls each ledger received, and where to look.
 
 Exits 0 only when the books ended aligned apart from the exception queue.
 """
@@ -33,6 +37,9 @@ from sandbox import process  # noqa: E402
 SEED = os.environ.get("LEDGERBRIDGE_DEMO_SEED", "42")
 SIZE = os.environ.get("LEDGERBRIDGE_DEMO_SIZE", "40")
 STATE = ROOT / ".local" / "sandbox"
+# the hostile records the demo types among its books (sandbox/hostile.py keys), and the canary beside them
+HOSTILE = ("canary-invoice", "contact-nul-name", "customer-300-name", "invoice-nul-description", "invoice-date-1900",
+           "invoice-30-number", "invoice-negative", "contact-emoji-name")
 
 
 def say(text: str = "") -> None:
@@ -97,6 +104,7 @@ def main() -> int:
             "AIRFLOW_CONN_QUICKBOOKS_DEFAULT": connection("quickbooks", boxes["quickbooks"].info),
         }
         os.environ.update(env)
+        planted = plant_hostile(db_url)
         from scripts.airflow_run import run_dags  # noqa: PLC0415
 
         from reconcile.entities import STAGES  # noqa: PLC0415
@@ -108,11 +116,50 @@ def main() -> int:
             say("\nThe alignment did not finish: see the task logs above.")
             return 1
         aligned = report(db_url, [r.run_id for r in results], boxes)
+        report_hostile(db_url, planted)
         say(f"\nDone in {time.monotonic() - started:.0f}s.")
         return 0 if aligned else 1
     finally:
         for box in boxes.values():
             box.stop()
+
+
+def plant_hostile(db_url: str) -> list:
+    """Type a few hostile records (and a canary) into the seeded books through the ledgers' APIs."""
+    import json  # noqa: PLC0415
+
+    from ledgerbridge.tokens import TokenStore  # noqa: PLC0415
+    from quickbooks.hooks import QuickBooksHook  # noqa: PLC0415
+    from sandbox.hostile import corpus, hook_creators, plant, refs_from_truth  # noqa: PLC0415
+    from xero.hooks import XeroHook  # noqa: PLC0415
+
+    truth = json.loads((STATE / "xero" / "truth.json").read_text())
+    records = [r for r in corpus(refs_from_truth(truth, tag="demo")) if r.key in HOSTILE]
+    store = TokenStore(db_url)
+    planted = plant(records, *hook_creators(XeroHook("xero_default", token_store=store),
+                                            QuickBooksHook("quickbooks_default", token_store=store)))
+    say(f"\nTyped {len(planted)} hostile records (sandbox/hostile.py) among the books, one an ordinary canary:")
+    for p in planted:
+        say(f"  {p.record.ledger:<10} {p.record.key:<24} {p.record.what}"
+            + ("" if p.ok else f"  (refused by the ledger: {'; '.join(p.errors)[:80]})"))
+    return planted
+
+
+def report_hostile(db_url: str, planted: list) -> None:
+    say("\nThe hostile records: each queued naming its field, or written faithfully; the rest of the books went on:")
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        for p in planted:
+            if not p.ok:
+                continue
+            queue = conn.execute("SELECT reason, field, record_label FROM ledgerbridge.exceptions WHERE status = 'open' "
+                                 "AND entity = %s AND ledger = %s AND record_id = %s ORDER BY reason",
+                                 (p.record.entity, p.record.ledger, p.ledger_id)).fetchall()
+            linked = conn.execute(f"SELECT 1 FROM ledgerbridge.xref WHERE entity = %s AND {p.record.ledger}_id = %s",
+                                  (p.record.entity, p.ledger_id)).fetchone()
+            label = (queue[0]["record_label"] if queue and queue[0]["record_label"] else p.record.key)[:40]
+            where = ("queued " + ", ".join(f"{q['reason']} on {q['field']}" for q in queue) if queue
+                     else "written" if linked else "neither written nor queued")
+            say(f"  {p.record.entity:<9} {p.record.ledger:<10} {label:<40} {where}")
 
 
 def report(db_url: str, run_ids: list[str], boxes: dict[str, process.RunningSandbox]) -> bool:

@@ -100,6 +100,29 @@ pairs:
         load_pairs(pairs, known_entities=tuple(ENTITIES))
 
 
+def test_quality_thresholds_are_read_and_checked(tmp_path):
+    write(tmp_path, "mappings.yaml", GOOD_MAPPING)
+    text = """\
+pairs:
+  - name: a
+    xero_conn_id: x
+    quickbooks_conn_id: q
+    mappings: mappings.yaml
+    quality: {systemic_share: 0.5, systemic_min_records: 3}
+    entities:
+      contacts: {direction: both}
+"""
+    pairs = write(tmp_path, "pairs.yaml", text)
+    pair = load_pairs(pairs)["a"]
+    assert (pair.quality_systemic_share, pair.quality_systemic_min) == (0.5, 3)
+    pairs.write_text(text.replace("0.5", "1.5"))
+    with pytest.raises(ConfigError, match=r"pairs.yaml:6: pair 'a': quality.systemic_share '1.5'"):
+        load_pairs(pairs)
+    pairs.write_text(text.replace("systemic_min_records: 3", "most: 3"))
+    with pytest.raises(ConfigError, match=r"pairs.yaml:6: pair 'a': quality.most is not a setting"):
+        load_pairs(pairs)
+
+
 def test_a_direction_the_entity_cannot_write_is_refused_at_load(tmp_path):
     # journals have no QuickBooks create payload: reversing them must fail loudly, not quietly write nothing
     assert get("journals").directions() == ("quickbooks_to_xero", "off")
