@@ -147,12 +147,12 @@ def screen_row(staged: dict[str, Any], screened: Screened) -> list[Problem]:
                 else:
                     hit.setdefault(name + (f".{sub}" if sub else ""), Problem(name, "unsafe_value", leaf))
             elif _too_big(leaf):
-                for p in screened.problems:
-                    if p.reason == "out_of_range" and _too_big(p.value):
-                        hit.setdefault(p.path, p)
-                        break
-                else:
+                numbers = [p for p in screened.problems if p.reason == "out_of_range"]
+                if not numbers:
                     hit.setdefault(name, Problem(name, "out_of_range", leaf))
+                # a total comes from its lines: the lines' paths first (where a person typed it), then the totals
+                for p in sorted(numbers, key=lambda p: ("[" not in p.path, p.path)):
+                    hit.setdefault(p.path, p)
         staged[name] = storable_value(value)
     return list(hit.values())
 

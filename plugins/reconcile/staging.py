@@ -207,7 +207,7 @@ def stage(spec: EntitySpec, ledger: str, pair: PairConfig, hook: Any, run: RunIn
         set_counts(conn, run, pair.name, spec.name, ledger, read=result.read, staged=result.staged)
         conn.commit()
     for err in result.errors[:20]:
-        log.warning("not staged: %s", err)
+        log.warning("%s: %s", "held" if err.reason in ("unsafe_value", "out_of_range") else "not staged", err)
     if result.rejected > 20:
         log.warning("... and %s more records not staged (see ledgerbridge.exceptions)", result.rejected - 20)
     log.info("staged %s %s: read=%s staged=%s skipped=%s rejected=%s quarantined=%s since=%s", ledger, spec.name,
