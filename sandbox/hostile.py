@@ -104,7 +104,7 @@ def corpus(refs: Refs) -> list[Record]:
                 description: str = "Consulting", unit: Any = "100.00", quantity: Any = "1",
                 currency: str | None = None, contact: bool = True, due_date: str | None = None) -> Record:
         payload: dict[str, Any] = {
-            "Type": "ACCREC", "InvoiceNumber": number or f"HX-{t}-{key.removeprefix('invoice-')}", "Date": date,
+            "Type": "ACCREC", "InvoiceNumber": number or f"HX{t}-{zlib.crc32(key.encode()) % 10**6}", "Date": date,
             "DueDate": due_date or (due if date == recent else date), "Status": "AUTHORISED",
             "LineAmountTypes": "Exclusive",
             "LineItems": [{"Description": description, "Quantity": quantity, "UnitAmount": unit,

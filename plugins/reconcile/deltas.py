@@ -159,8 +159,8 @@ class Planner:
         found = too_long(target, resource, payload)
         if found:
             raise RecordError(source_ledger, self.spec.name, row["ledger_id"], found[0].path,
-                              "; ".join(f.describe(target) for f in found) + ". Nothing is cut silently: shorten "
-                              f"it in {source_ledger} to have it carried across", label=label, reason="cannot_hold")
+                              "; ".join(f.describe(target) for f in found) + ". Nothing is cut or replaced silently: "
+                              f"correct it in {source_ledger} to have it carried across", label=label, reason="cannot_hold")
 
     def check_currency(self, row: dict, source: str, target: str) -> None:
         """A document goes to a ledger only in a currency it has enabled, and only between organisations that keep

@@ -34,6 +34,13 @@ LIMITS: dict[tuple[str, str], dict[str, int]] = {
                                "GivenName": 100, "FamilyName": 100, "PrimaryEmailAddr.Address": 100},
     ("quickbooks", "Item"): {"Name": 100, "Sku": 100, "Description": 4000},
 }
+# characters a ledger refuses in a field: QuickBooks names cannot contain a colon (it separates a sub-customer or
+# sub-item from its parent in FullyQualifiedName)
+FORBIDDEN: dict[tuple[str, str], dict[str, str]] = {
+    ("quickbooks", "Customer"): {"DisplayName": ":"},
+    ("quickbooks", "Vendor"): {"DisplayName": ":"},
+    ("quickbooks", "Item"): {"Name": ":"},
+}
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -42,9 +49,12 @@ class TooLong:
     path: str  # "Line[2].Description"
     limit: int
     length: int
+    character: str | None = None  # set when the value holds a character the ledger refuses there
 
     def describe(self, ledger: str) -> str:
         name = "QuickBooks" if ledger == "quickbooks" else "Xero"
+        if self.character is not None:
+            return f"{self.path} contains {self.character!r}, which {name} does not allow there"
         return f"{self.path} is {self.length} characters; {name} holds at most {self.limit}"
 
 
@@ -65,12 +75,18 @@ def limits_for(ledger: str, resource: str) -> dict[str, int]:
 
 
 def too_long(ledger: str, resource: str, payload: dict[str, Any]) -> list[TooLong]:
-    """Every string of ``payload`` longer than ``ledger`` holds in that field of ``resource``."""
+    """Every string of ``payload`` longer than ``ledger`` holds in that field of ``resource``, or holding a
+    character it refuses there."""
     table = limits_for(ledger, resource)
+    forbidden = FORBIDDEN.get((ledger, resource), {})
     found = []
     for path, value in _walk(payload):
         if isinstance(value, str):
-            limit = table.get(_INDEX.sub("", path))
+            name = _INDEX.sub("", path)
+            limit = table.get(name)
             if limit is not None and len(value) > limit:
                 found.append(TooLong(path, limit, len(value)))
+            for character in forbidden.get(name, ""):
+                if character in value:
+                    found.append(TooLong(path, limit or 0, len(value), character))
     return found

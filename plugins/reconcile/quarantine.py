@@ -151,7 +151,7 @@ def screen_row(staged: dict[str, Any], screened: Screened) -> list[Problem]:
                 if not numbers:
                     hit.setdefault(name, Problem(name, "out_of_range", leaf))
                 # a total comes from its lines: the lines' paths first (where a person typed it), then the totals
-                for p in sorted(numbers, key=lambda p: ("[" not in p.path, p.path)):
+                for p in sorted(numbers, key=lambda p: "[" not in p.path):
                     hit.setdefault(p.path, p)
         staged[name] = storable_value(value)
     return list(hit.values())

@@ -38,6 +38,8 @@ def test_too_long_names_the_real_path_and_the_limit():
     assert [f.path for f in too_long("xero", "Contacts", {"Name": "n" * 300})] == ["Name"]
     assert [f.path for f in too_long("quickbooks", "Customer", {"DisplayName": "n" * 300,
                                                                "CompanyName": "n" * 300})] == ["CompanyName"]
+    colon = too_long("quickbooks", "Customer", {"DisplayName": "${jndi:ldap://x}"})
+    assert colon[0].describe("quickbooks") == "DisplayName contains ':', which QuickBooks does not allow there"
 
 
 def test_the_field_of_a_refusal_is_read_whole():
