@@ -227,7 +227,7 @@ class Listener:
                 return
 
         server_class = type("Server", (HTTPServer,), {"address_family": socket.AF_INET6 if ":" in host
-                                                      else socket.AF_INET, "allow_reuse_address": False})
+                                                      else socket.AF_INET, "allow_reuse_address": True})
         try:
             self._server = server_class((host, port), Handler)
         except OSError as exc:

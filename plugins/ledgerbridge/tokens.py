@@ -274,7 +274,10 @@ class TokenStore:
         count = 0
         with db.connect(self._url(), autocommit=True) as conn, conn.transaction():
             for row in conn.execute(db.sql("tokens/lock_all")).fetchall():
-                sealed = {k: both.seal(both.open(row[k])) for k in ("access_token", "refresh_token")}
+                try:
+                    sealed = {k: both.seal(both.open(row[k])) for k in ("access_token", "refresh_token")}
+                except TokenKeyError as exc:
+                    raise TokenKeyError(f"connection {row['conn_id']}: {exc}; nothing was re-encrypted") from None
                 for k, v in sealed.items():
                     assert new.open(v) == both.open(row[k])
                 conn.execute(db.sql("tokens/reseal"), {"conn_id": row["conn_id"], **sealed})

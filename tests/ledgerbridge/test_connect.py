@@ -183,7 +183,7 @@ def test_quickbooks_consent_pasted_on_a_headless_server(env, sandbox_factory):
     hook = QuickBooksHook("qbo_connected", token_store=TokenStore(env))
     assert hook.realm_id == box.info["realm_id"]
     box.control("POST", "tokens/expire")  # the next call refreshes, asking for the hard expiry again
-    assert next(iter(hook.query("Customer")), None) is not None
+    assert hook.query("select * from Customer").get("Customer")
     after = {r["conn_id"]: r for r in TokenStore(env).health()}["qbo_connected"]
     assert after["refresh_hard_expires_at"] is not None and after["refresh_count"] >= 1
 
@@ -320,9 +320,12 @@ def test_a_refused_refresh_is_noted_for_status(env, sandbox_factory):
 
 
 # --- the key ------------------------------------------------------------------------------------------------------
-def test_rotate_key_reencrypts_every_token_and_drops_the_old_key(env, sandbox_factory, tmp_path, monkeypatch):
+def test_rotate_key_reencrypts_every_token_and_drops_the_old_key(airflow_db, fresh_db, sandbox_factory, tmp_path,
+                                                                  monkeypatch):
     from cryptography.fernet import Fernet, InvalidToken
 
+    env = fresh_db()  # every row of it sealed with this test's key
+    monkeypatch.setenv("LEDGERBRIDGE_DB_URL", env)
     monkeypatch.setenv("LEDGERBRIDGE_FERNET_KEY_FILE", str(tmp_path / "fernet.key"))
     box, redirect = start(sandbox_factory, "xero")
     run_connect(box, redirect, "xero_rotated")
