@@ -174,9 +174,10 @@ def test_quickbooks_consent_pasted_on_a_headless_server(env, sandbox_factory):
     assert conn.conn_type == "quickbooks" and conn.extra_dejson["realm_id"] == box.info["realm_id"]
 
     health = {r["conn_id"]: r for r in TokenStore(env).health()}["qbo_connected"]
-    rolling = (health["refresh_expires_at"] - health["connected_at"]).days
-    hard = (health["refresh_hard_expires_at"] - health["connected_at"]).days
-    assert rolling == 100 and 5 * 365 - 1 <= hard <= 5 * 365
+    rolling = (health["refresh_expires_at"] - health["connected_at"]).total_seconds()
+    hard = (health["refresh_hard_expires_at"] - health["connected_at"]).total_seconds()
+    assert abs(rolling - 8726400) < 120  # x_refresh_token_expires_in: about 101 days
+    assert abs(hard - 5 * 365 * 86400) < 120  # x_refresh_token_hard_expires_in, asked for by header
 
     from quickbooks.hooks import QuickBooksHook
 
@@ -358,3 +359,40 @@ def test_xero_consent_submitted_in_headless_chromium(env, sandbox_factory, page,
     assert result["company_name"] == box.info["tenant_name"]
     assert TokenStore(env).state("xero_chromium")["refresh_token"]
     _ = dt  # noqa: F841
+
+
+# --- the nightly keep-alive -----------------------------------------------------------------------------------------
+def test_keep_alive_refreshes_a_token_about_to_lapse_and_alerts_on_the_hard_cap(env, sandbox_factory, caplog):
+    from ledgerbridge.token_health import keep_alive
+    from quickbooks.hooks import QuickBooksHook
+
+    box, redirect = start(sandbox_factory, "quickbooks")
+    run_connect(box, redirect, "qbo_paused")
+    store = TokenStore(env)
+
+    def hooks(ledger: str, conn_id: str) -> QuickBooksHook:
+        return QuickBooksHook(conn_id, token_store=store)
+
+    def token_calls() -> int:
+        return sum(1 for c in box.calls() if c["path"].endswith("/tokens/bearer"))
+
+    # weeks with the entity DAGs paused: the rolling lifetime is nearly spent
+    with psycopg.connect(env) as conn:
+        conn.execute("UPDATE ledgerbridge.oauth_tokens SET refresh_expires_at = now() + interval '20 hours' "
+                     "WHERE conn_id = 'qbo_paused'")
+    before = token_calls()
+    assert keep_alive([("quickbooks", "qbo_paused")], hooks, store=store)["qbo_paused"] == "refreshed"
+    assert token_calls() == before + 1
+    row = {r["conn_id"]: r for r in store.health()}["qbo_paused"]
+    assert abs((row["refresh_expires_at"] - row["refreshed_at"]).total_seconds() - 8726400) < 120
+    assert row["death_alerted_at"] is None
+
+    # healthy, but Intuit's 5-year cap is 10 days away: no refresh helps, a person is told
+    with psycopg.connect(env) as conn:
+        conn.execute("UPDATE ledgerbridge.oauth_tokens SET refresh_hard_expires_at = now() + interval '10 days 1 hour' "
+                     "WHERE conn_id = 'qbo_paused'")
+    assert keep_alive([("quickbooks", "qbo_paused")], hooks, store=store)["qbo_paused"] == "healthy, alerted"
+    assert token_calls() == before + 1
+    assert {r["conn_id"]: r for r in store.health()}["qbo_paused"]["death_alerted_at"] is not None
+    assert "dies in 10 days" in caplog.text
+    assert "python -m ledgerbridge.connect quickbooks --conn-id qbo_paused" in caplog.text
