@@ -9,6 +9,7 @@ own as the app's redirect URI, so parallel runs never meet on 8765.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import socket
@@ -396,3 +397,27 @@ def test_keep_alive_refreshes_a_token_about_to_lapse_and_alerts_on_the_hard_cap(
     assert {r["conn_id"]: r for r in store.health()}["qbo_paused"]["death_alerted_at"] is not None
     assert "dies in 10 days" in caplog.text
     assert "python -m ledgerbridge.connect quickbooks --conn-id qbo_paused" in caplog.text
+
+
+# --- Intuit's Disconnect and Reconnect URLs -------------------------------------------------------------------------
+def test_intuit_landing_pages_are_an_airflow_plugin_naming_the_connect_command(env, sandbox_factory):
+    from fastapi.testclient import TestClient
+
+    from airflow import plugins_manager
+
+    apps, _ = plugins_manager.get_fastapi_plugins()
+    mounted = {a["url_prefix"]: a["app"] for a in apps}
+    assert "/ledgerbridge" in mounted, apps
+
+    box, redirect = start(sandbox_factory, "quickbooks")
+    result, _ = run_connect(box, redirect, "qbo_landing")
+    client = TestClient(mounted["/ledgerbridge"])
+    page = client.get("/intuit/disconnect", params={"realmId": box.info["realm_id"]})
+    assert page.status_code == 200
+    assert "python -m ledgerbridge.connect quickbooks --conn-id qbo_landing" in page.text
+    assert html.escape(result["company_name"]) in page.text
+    again = client.get("/intuit/reconnect", params={"realmId": box.info["realm_id"]})
+    assert "qbo_landing" in again.text
+    assert stored_row(env, "qbo_landing") is not None  # a public page changes nothing
+    unknown = client.get("/intuit/reconnect", params={"realmId": "123"})
+    assert "No ledgerbridge connection holds this company" in unknown.text
