@@ -7,6 +7,10 @@ Register in the Intuit developer portal (Keys & credentials / Settings of the ap
   company, the Airflow connection(s) holding it and the command that connects it again. It changes nothing: the page
   is reachable without logging in to Airflow, so it must not be able to delete anything. The next refresh of that
   connection is refused (``invalid_grant``), which ``connect status`` shows and the nightly keep-alive alerts on.
+- ``https://<your Airflow>/ledgerbridge/oauth/callback``: a redirect URI for apps whose portal accepts only HTTPS
+  addresses (Intuit's production keys): register it, run ``connect ... --no-browser --redirect-uri`` with it, and
+  paste the address this page shows. The page keeps nothing; the api-server's access log may record the address,
+  whose code works once and is spent by the exchange moments later (a code without the client secret is useless).
 - Reconnect URL: ``https://<your Airflow>/ledgerbridge/intuit/reconnect``: "Reconnect" in QuickBooks' app list sends
   the person here; the page gives the ``connect`` command for the company's connection (the consent flow runs from
   the machine that holds the app's secret, never from a public page).
@@ -69,3 +73,13 @@ def reconnect(realm_id: str | None = Query(default=None, alias="realmId")) -> HT
     log.info("intuit: reconnect landing page for realm %s", realm_id)
     return _page("Reconnect QuickBooks to ledgerbridge",
                  "To connect this QuickBooks company to ledgerbridge again, run:", realm_id)
+
+
+@app.get("/oauth/callback", response_class=HTMLResponse)
+def callback() -> HTMLResponse:
+    """Where the consent ends for --no-browser: the code is in this page's address, which the person copies."""
+    return HTMLResponse("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ledgerbridge: "
+                        "authorization received</title></head><body><h1>Almost done</h1><p>Copy this page's full "
+                        "address from the address bar and paste it into the terminal where <code>python -m "
+                        "ledgerbridge.connect</code> is waiting. The code in it works once, for 5 minutes.</p>"
+                        "</body></html>", headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

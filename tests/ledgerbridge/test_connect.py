@@ -419,5 +419,6 @@ def test_intuit_landing_pages_are_an_airflow_plugin_naming_the_connect_command(e
     again = client.get("/intuit/reconnect", params={"realmId": box.info["realm_id"]})
     assert "qbo_landing" in again.text
     assert stored_row(env, "qbo_landing") is not None  # a public page changes nothing
+    assert "paste it into the terminal" in client.get("/oauth/callback", params={"code": "c", "state": "s"}).text
     unknown = client.get("/intuit/reconnect", params={"realmId": "123"})
     assert "No ledgerbridge connection holds this company" in unknown.text
