@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py exec --
 
-.PHONY: install browser test demo airflow migrate sandbox-xero sandbox-quickbooks lock bench clean
+.PHONY: install browser test demo airflow connect migrate sandbox-xero sandbox-quickbooks lock bench clean
 
 # The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -39,6 +39,12 @@ demo: install
 # The Airflow UI (api-server, scheduler, dag-processor) on the same metadata database as the demo.
 airflow: install
 	$(DEVENV) $(PY) scripts/airflow_ui.py
+
+# Connect a real organisation: make connect LEDGER=xero CONN_ID=xero_default ARGS="--client-id ..."
+LEDGER ?= xero
+CONN_ID ?= $(LEDGER)_default
+connect: install
+	$(DEVENV) $(PY) -m ledgerbridge.connect $(LEDGER) --conn-id $(CONN_ID) $(ARGS)
 
 sandbox-xero: install
 	$(PY) -m sandbox xero --port 8701

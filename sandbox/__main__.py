@@ -31,6 +31,11 @@ def parse(argv: list[str] | None = None) -> tuple[str, SandboxOptions]:
     parser.add_argument("--home-currency", default=None, metavar="CODE",
                         help="the organisation's home (base) currency, set once when its books are created (default "
                              "GBP); the seeded books are kept in GBP, so another needs unseeded books")
+    parser.add_argument("--redirect-uri", action="append", default=None, metavar="URI",
+                        help="a redirect URI registered for the app (repeatable; default "
+                             "http://localhost:8765/callback)")
+    parser.add_argument("--auto-consent", choices=["approve", "deny"], default=None,
+                        help="test switch: answer the consent page at once")
     args = parser.parse_args(argv)
     if args.home_currency is not None:
         if not re.fullmatch(r"[A-Z]{3}", args.home_currency):
@@ -41,7 +46,9 @@ def parse(argv: list[str] | None = None) -> tuple[str, SandboxOptions]:
     opts = SandboxOptions(host=args.host, port=args.port, seed=args.seed, size=args.size, state=args.state,
                           rate_limits=args.rate_limits, truth=args.truth, latency_ms=args.latency_ms,
                           webhook_url=args.webhook_url, webhook_key=args.webhook_key,
-                          home_currency=args.home_currency)
+                          home_currency=args.home_currency,
+                          redirect_uris=tuple(args.redirect_uri or ("http://localhost:8765/callback",)),
+                          auto_consent=args.auto_consent)
     return args.ledger, opts
 
 

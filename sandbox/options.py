@@ -21,6 +21,9 @@ class SandboxOptions:
     # Xero's Organisation.BaseCurrency nor QuickBooks' Preferences.CurrencyPrefs.HomeCurrency can be set by an app);
     # None: GBP, the currency of the seeded books
     home_currency: str | None = None
+    # the consent flow: redirect URIs registered for the app, and a test switch answering the consent page at once
+    redirect_uris: tuple[str, ...] = ("http://localhost:8765/callback",)
+    auto_consent: str | None = None  # "approve" | "deny"
 
     @property
     def home(self) -> str:

@@ -58,6 +58,29 @@ class RateLimitExhausted(LedgerAPIError):
     """A limit that will not reset within a task's patience (Xero's daily limit)."""
 
 
+def grant_from(body: dict[str, Any]) -> TokenGrant:
+    """A token endpoint's answer (both ledgers' fields)."""
+    def seconds(name: str) -> int | None:
+        value = body.get(name)
+        return int(value) if value not in (None, "") else None
+
+    return TokenGrant(body["access_token"], int(body.get("expires_in", 1800)), body.get("refresh_token"),
+                      refresh_expires_in=seconds("x_refresh_token_expires_in"),
+                      refresh_hard_expires_in=seconds("x_refresh_token_hard_expires_in"), scope=body.get("scope"))
+
+
+def oauth_error_text(response: requests.Response) -> str:
+    """``error: error_description`` of an OAuth error answer; never echoes anything the caller sent."""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if not isinstance(body, dict):
+        return f"HTTP {response.status_code}"
+    error, description = str(body.get("error", "")), str(body.get("error_description", ""))
+    return f"{error}: {description}"[:300] if description else (error or f"HTTP {response.status_code}")
+
+
 def is_retriable(exc: BaseException) -> bool:
     """The one retry predicate: transport failures, 429 and 5xx; never another 4xx."""
     return isinstance(exc, (RetriableAPIError, requests.ConnectionError, requests.Timeout,
@@ -138,6 +161,7 @@ class LedgerHook(BaseHook):
     default_token_url = ""
     pacer_limits: dict[str, tuple[int, float]] = {}
     access_token_name = "access token"
+    token_headers: dict[str, str] = {}  # extra headers on token requests (Intuit's hard-expiry opt-in)
 
     def __init__(self, conn_id: str | None = None, *, token_store: TokenStore | None = None,
                  timeout: float | tuple[float, float] = (10.0, 120.0), max_attempts: int = 6,
@@ -204,7 +228,8 @@ class LedgerHook(BaseHook):
         self.stats.refreshes += 1
         response = self._send_with_retries(
             lambda: self.get_conn().post(self.token_url, data=form, auth=(self.client_id, self.client_secret),
-                                         headers={"Accept": "application/json"}, timeout=self.timeout),
+                                         headers={"Accept": "application/json", **self.token_headers},
+                                         timeout=self.timeout),
             "POST", "token",
         )
         if response.status_code in (400, 401):
@@ -213,12 +238,11 @@ class LedgerHook(BaseHook):
             except ValueError:
                 error = response.text[:200]
             if error in ("invalid_grant", "invalid_client", "unauthorized_client"):
-                raise ReauthorisationRequired(self.ledger, self.conn_id, error)
+                raise ReauthorisationRequired(self.ledger, self.conn_id, oauth_error_text(response))
             raise LedgerAPIError(self.ledger, "POST", "token", response.status_code, str(error))
         if response.status_code >= 400:
             raise LedgerAPIError(self.ledger, "POST", "token", response.status_code, response.text[:300])
-        body = response.json()
-        return TokenGrant(body["access_token"], int(body.get("expires_in", 1800)), body.get("refresh_token"))
+        return grant_from(response.json())
 
     def _seed_refresh_token(self) -> str | None:
         return self.extra("refresh_token")

@@ -18,7 +18,7 @@ import requests
 
 from ledgerbridge.http import LedgerAPIError, LedgerHook
 from ledgerbridge.paging import PageRequest, keyset_pages
-from ledgerbridge.tokens import TokenGrant
+from ledgerbridge.tokens import ReauthorisationRequired, TokenGrant
 from quickbooks.query import quote, timestamp_literal
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ class QuickBooksHook(LedgerHook):
     hook_name = "QuickBooks Online"
     default_api_url = "https://quickbooks.api.intuit.com"
     default_token_url = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
+    # Intuit states the refresh token's 5-year cap only when asked (fact sheet §5)
+    token_headers = {"x-include-refresh-token-hard-expires-in": "true"}
     # 500 a minute per realm (batch included), 40 batch calls a minute, 10 a second (fact sheet §4)
     pacer_limits = {"any": (500, 60.0), "second": (10, 1.0), "batch": (40, 60.0)}
     page_size = 1000
@@ -97,7 +99,9 @@ class QuickBooksHook(LedgerHook):
         return f"v3/company/{self.realm_id}"
 
     def _grant(self, refresh_token: str | None) -> TokenGrant:
-        self.require(refresh_token, "refresh_token (extra)")
+        if not refresh_token:
+            # never connected, or disconnected: the store holds no token and the connection seeds none
+            raise ReauthorisationRequired(self.ledger, self.conn_id, "no refresh token is stored")
         return self._post_token({"grant_type": "refresh_token", "refresh_token": str(refresh_token)})
 
     # --- responses ------------------------------------------------------------------------------------------------

@@ -188,7 +188,13 @@ def build_nightly_dag(doc_md: str) -> Any:
             context["outlet_events"][STARTED].extra = conf
             return conf
 
+        # tokens that would lapse before the next night are refreshed, whatever else runs (never fails the night)
+        @task(task_id="keep_tokens_alive")
+        def keep_tokens_alive() -> dict[str, Any]:
+            return tasks.keep_tokens_alive()
+
         check_mappings.expand(pair=prepare()) >> start()
+        keep_tokens_alive()
 
     return nightly()
 

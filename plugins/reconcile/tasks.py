@@ -68,6 +68,25 @@ def prepare(entity: str, requested_pair: str | None = None) -> list[str]:
     return chosen
 
 
+def keep_tokens_alive() -> dict[str, Any]:
+    """Refresh every pair's ledger tokens that would die before the next night; alert on those dying within 14
+    days (ledgerbridge.token_health). Runs even when an entity DAG is paused."""
+    from ledgerbridge.token_health import keep_alive  # noqa: PLC0415
+
+    migrate()
+    _pairs_cached.cache_clear()
+    wanted = [(ledger, getattr(cfg, f"{ledger}_conn_id")) for cfg in pairs().values()
+              for ledger in ("xero", "quickbooks")]
+
+    def make_hook(ledger: str, conn_id: str) -> Any:
+        from quickbooks.hooks import QuickBooksHook  # noqa: PLC0415
+        from xero.hooks import XeroHook  # noqa: PLC0415
+
+        return (XeroHook if ledger == "xero" else QuickBooksHook)(conn_id)
+
+    return keep_alive(wanted, make_hook)
+
+
 def check_mappings(pair: str, run: RunInfo) -> dict[str, Any]:
     """Every mapped code exists in both ledgers; records each organisation's currencies. Fails hard otherwise."""
     from reconcile.reference import MappingCheckError, check_pair  # noqa: PLC0415

@@ -18,7 +18,7 @@ import requests
 
 from ledgerbridge.http import LedgerAPIError, LedgerHook, RateLimitExhausted
 from ledgerbridge.paging import PageRequest, keyset_pages
-from ledgerbridge.tokens import TokenGrant
+from ledgerbridge.tokens import ReauthorisationRequired, TokenGrant
 from xero.dates import http_date, parse_ms_date
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,9 @@ class XeroHook(LedgerHook):
     def _grant(self, refresh_token: str | None) -> TokenGrant:
         if self.grant_type == "client_credentials":
             return self._post_token({"grant_type": "client_credentials"})
-        self.require(refresh_token, "refresh_token (extra)")
+        if not refresh_token:
+            # never connected, or disconnected: the store holds no token and the connection seeds none
+            raise ReauthorisationRequired(self.ledger, self.conn_id, "no refresh token is stored")
         return self._post_token({"grant_type": "refresh_token", "refresh_token": str(refresh_token)})
 
     def _seed_refresh_token(self) -> str | None:

@@ -55,6 +55,7 @@ class _Refresh:
     last_used: float
     spent_at: float | None = None  # when a newer token replaced it
     successor: str | None = None
+    scope: str | None = None  # what the person granted (None: the token printed at start-up)
 
 
 @dataclass
@@ -83,11 +84,24 @@ class TokenIssuer:
             token = self._new_refresh_locked()
         return token
 
-    def _new_refresh_locked(self) -> str:
+    def _new_refresh_locked(self, scope: str | None = None) -> str:
         token = secrets.token_urlsafe(32)
         now = self.clock.time()
-        self._refresh[token] = _Refresh(token=token, issued_at=now, last_used=now)
+        self._refresh[token] = _Refresh(token=token, issued_at=now, last_used=now, scope=scope)
         return token
+
+    def issue_for_code(self, scope: str) -> tuple[_Access, str]:
+        """The authorization-code grant: a new access token and a new refresh token carrying ``scope``."""
+        with self._lock:
+            self.refresh_count += 1
+            return self._new_access_locked(), self._new_refresh_locked(scope)
+
+    def is_refresh_token(self, token: str) -> bool:
+        return token in self._refresh
+
+    def scope_of(self, refresh_token: str | None) -> str | None:
+        entry = self._refresh.get(refresh_token or "")
+        return entry.scope if entry else None
 
     def _new_access_locked(self) -> _Access:
         token = secrets.token_urlsafe(40)
@@ -130,7 +144,7 @@ class TokenIssuer:
                 if entry.spent_at is not None and entry.successor is not None:
                     # a grace-period replay after a lost response: hand back the token it was replaced by
                     return access, entry.successor
-                new = self._new_refresh_locked()
+                new = self._new_refresh_locked(entry.scope)
                 entry.spent_at = now
                 entry.successor = new
                 return access, new

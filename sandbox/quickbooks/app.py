@@ -65,6 +65,7 @@ def build(opts: SandboxOptions) -> tuple[Any, dict[str, Any]]:
         "realm_id": box.realm_id,
         "discovery_url": "{base}/.well-known/openid_configuration",
         "revoke_url": "{base}/v2/oauth2/tokens/revoke",
+        "authorize_url": "{base}/connect/oauth2",
         "webhook_verifier": box.notifier.verifier,
         "minorversion": 75,
     }

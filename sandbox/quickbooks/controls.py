@@ -48,6 +48,12 @@ def controls_router(box: Sandbox) -> APIRouter:
         box.clock.advance(float(body.get("advance", 0)))
         return {"now": box.clock.time()}
 
+    @router.post("/consent")
+    async def consent(body: dict[str, Any] = Body(default={})) -> dict[str, Any]:
+        """The consent flow's switches: ``redirect_uris``, ``auto`` (approve|deny), ``expire_codes``."""
+        assert box.consent is not None
+        return box.consent.configure(body)
+
     @router.post("/tokens/expire")
     async def expire() -> dict[str, bool]:
         box.issuer.expire_all_access()

@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from sandbox.common.consent import AuthorizeRefused, error_page
 from sandbox.common.oauth import OAuthError
 from sandbox.quickbooks import errors
 from sandbox.quickbooks.entities import Kind
@@ -54,15 +55,41 @@ async def _json_body(request: Request) -> Any:
 def oauth_router(box: Sandbox) -> APIRouter:
     router = APIRouter()
 
+    @router.get("/connect/oauth2")
+    async def authorize(request: Request) -> Response:
+        """appcenter.intuit.com/connect/oauth2: the consent page; the redirect carries code, state and realmId."""
+        try:
+            kind, value = box.consent.authorize(dict(request.query_params))
+        except AuthorizeRefused as exc:
+            return HTMLResponse(error_page(exc), status_code=400)
+        if kind == "redirect":
+            return RedirectResponse(value, status_code=302)
+        return HTMLResponse(value)
+
+    @router.post("/connect/consent")
+    async def consent(request: Request) -> Response:
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+        try:
+            return RedirectResponse(box.consent.consent(form), status_code=302)
+        except AuthorizeRefused as exc:
+            return HTMLResponse(error_page(exc), status_code=400)
+
     @router.post("/oauth2/v1/tokens/bearer")
     async def token(request: Request) -> Response:
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
         try:
             box.issuer.check_client(request.headers.get("authorization"), form)
             grant = form.get("grant_type")
-            if grant != "refresh_token":
+            if grant == "authorization_code":
+                entry = box.consent.redeem(form.get("code"), form.get("redirect_uri"), form.get("code_verifier"),
+                                           box.issuer.client_id, box.issuer.revoke)
+                access, refresh = box.issuer.issue_for_code(entry.scope)
+                entry.tokens += [access.token, refresh]
+                box.granted_at = box.clock.time()  # the 5-year cap counts from this consent
+            elif grant == "refresh_token":
+                access, refresh = box.issuer.refresh(form.get("refresh_token"))
+            else:
                 raise OAuthError(400, "unsupported_grant_type" if grant else "invalid_request")
-            access, refresh = box.issuer.refresh(form.get("refresh_token"))
         except OAuthError as exc:
             return JSONResponse(exc.body(), status_code=exc.status)
         box.state.mark_dirty()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.common.clock import Clock
+from sandbox.common.consent import ConsentDesk
 from sandbox.common.faults import Controls
 from sandbox.common.idempotency import IdempotencyCache
 from sandbox.common.oauth import QUICKBOOKS_POLICY, TokenIssuer
@@ -29,6 +30,8 @@ STATE_NAME = "quickbooks.json"
 # fact sheet §4: 500 requests a minute per realm (batch included), 40 batch calls a minute, 10 at once
 WINDOWS = [Window("minute", 60, 500), Window("batch", 60, 40, kinds=frozenset({"batch"}))]
 CONCURRENT = 10
+INTUIT_SCOPES = {"com.intuit.quickbooks.accounting", "com.intuit.quickbooks.payment", "openid", "profile", "email",
+                 "phone", "address"}
 HARD_EXPIRY_SECONDS = 5 * 365 * 86400  # fact sheet §5: refresh tokens end 5 years after the grant
 
 
@@ -56,6 +59,17 @@ class Sandbox:
     refresh_token: str = ""
     calls_cleared_at: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    consent: ConsentDesk | None = None  # the authorize endpoint's consent page and codes
+
+    def company_name(self) -> str:
+        record = next(self.company.books.all("CompanyInfo"), None)
+        return str(record.data.get("CompanyName", "Sandbox Company")) if record is not None else "Sandbox Company"
+
+    def scope_error(self, scope: str) -> str | None:
+        unknown = [s for s in scope.split() if s not in INTUIT_SCOPES]
+        if not scope.split():
+            return "scope is required"
+        return f"Unknown scope: {' '.join(unknown)}" if unknown else None
 
     @property
     def realm_id(self) -> str:
@@ -116,6 +130,10 @@ def create(opts: SandboxOptions) -> Sandbox:
     books.listeners.append(box.changed)
     # a fresh refresh token on every start, as if the user had just connected the app again
     box.refresh_token = issuer.initial_refresh_token()
+    box.consent = ConsentDesk(clock=clock, client_id=issuer.client_id, app_name="ledgerbridge",
+                              company_name=box.company_name, redirect_uris=list(opts.redirect_uris),
+                              scope_check=box.scope_error, revoke_on_reuse=True,
+                              extra_redirect=lambda: {"realmId": box.realm_id}, auto=opts.auto_consent)
     state.flush()
     return box
 

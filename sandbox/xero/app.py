@@ -1,7 +1,8 @@
 """The Xero sandbox: ``python -m sandbox xero --port 8701 [--seed N --size N --state DIR --rate-limits real|off
 --truth FILE --latency-ms N --webhook-url URL --webhook-key KEY]``.
 
-Paths as the real API: ``POST /connect/token``, ``GET /connections``, ``DELETE /connections/{id}``, and under
+Paths as the real API: ``GET /identity/connect/authorize`` (consent page), ``POST /connect/token``,
+``POST /connect/revocation``, ``GET /connections``, ``DELETE /connections/{id}``, and under
 ``/api.xro/2.0``: Contacts, Invoices, CreditNotes, Payments, BankTransactions, ManualJournals, Items (list, get, PUT,
 POST, History), Overpayments and Prepayments (read, Allocations), Accounts (read, PUT, POST), Currencies (read,
 PUT), TaxRates, TrackingCategories and Organisation (read); ``DELETE /Items/{id}``; ``/Attachments`` of invoices,
@@ -125,8 +126,20 @@ def _routes(sb: XeroSandbox) -> list[Any]:
     async def disconnect(request: Request) -> Response:
         return await identity.disconnect(request, sb)
 
+    async def authorize(request: Request) -> Response:
+        return await identity.authorize(request, sb)
+
+    async def consent(request: Request) -> Response:
+        return await identity.consent(request, sb)
+
+    async def revocation(request: Request) -> Response:
+        return await identity.revocation(request, sb)
+
     return [
+        Route("/identity/connect/authorize", authorize, methods=["GET"]),
+        Route("/identity/connect/consent", consent, methods=["POST"]),
         Route("/connect/token", token, methods=["POST"]),
+        Route("/connect/revocation", revocation, methods=["POST"]),
         Route("/connections", connections, methods=["GET"]),
         Route("/Connections", connections, methods=["GET"]),
         Route("/connections/{id}", disconnect, methods=["DELETE"]),

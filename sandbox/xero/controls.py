@@ -86,6 +86,15 @@ def routes(sb: XeroSandbox) -> list[Route]:
             return JSONResponse({"error": "started without --webhook-url"}, status_code=409)
         return JSONResponse(await sb.webhooks.intent_to_receive())
 
+    async def consent(request: Request) -> Response:
+        """The consent flow's switches: ``redirect_uris``, ``auto`` (approve|deny), ``expire_codes``,
+        ``legacy_app`` (an app created before 2 March 2026, allowed the broad scopes)."""
+        data = await _json(request) if request.method == "POST" else {}
+        if "legacy_app" in data:
+            sb.legacy_app = bool(data["legacy_app"])
+        return JSONResponse({**sb.consent.configure(data), "legacy_app": sb.legacy_app,
+                             "connection_active": bool(sb.connection["active"])})
+
     return [
         Route("/calls", calls, methods=["GET", "DELETE"]),
         Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
@@ -95,6 +104,7 @@ def routes(sb: XeroSandbox) -> list[Route]:
         Route("/books", books, methods=["GET"]),
         Route("/state", state, methods=["GET"]),
         Route("/reconnect", reconnect_org, methods=["POST"]),
+        Route("/consent", consent, methods=["GET", "POST"]),
         Route("/webhooks", webhooks, methods=["GET"]),
         Route("/webhooks/intent", intent, methods=["POST"]),
     ]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.common.clock import Clock
+from sandbox.common.consent import ConsentDesk
 from sandbox.common.faults import Controls
 from sandbox.common.idempotency import IdempotencyCache
 from sandbox.common.oauth import XERO_POLICY, TokenIssuer
@@ -41,6 +42,13 @@ PROVIDER_NAME = "ledgerbridge"  # the app's name, as Xero puts it in ProviderNam
 SCOPES = ("openid profile email accounting.transactions accounting.contacts accounting.settings "
           "accounting.attachments offline_access")
 CC_SCOPES = "accounting.transactions accounting.contacts accounting.settings accounting.attachments"
+# what an app may ask for on the consent page (fact sheet §5): OpenID, offline_access, the broad scopes (apps created
+# before 2 March 2026 only) and the granular ones, each with its .read variant
+BROAD_ONLY = {"accounting.transactions", "accounting.transactions.read"}
+_RW = ["accounting.contacts", "accounting.settings", "accounting.attachments", "accounting.invoices",
+       "accounting.payments", "accounting.banktransactions", "accounting.manualjournals"]
+KNOWN_SCOPES = ({"openid", "profile", "email", "offline_access", "accounting.journals.read", "accounting.reports.read",
+                 "accounting.budgets.read"} | set(_RW) | {s + ".read" for s in _RW} | BROAD_ONLY)
 IDEMPOTENCY_TTL = 360  # about six minutes (fact sheet §3, unconfirmed)
 STATE_VERSION = 1
 LIMITS = {"minute": 60, "day": 5000, "appminute": 10_000, "concurrent": 5}  # fact sheet §4
@@ -75,6 +83,11 @@ class XeroSandbox:
         self.webhooks = (WebhookSender(opts.webhook_url, self.webhook_key, self.tenant_id)
                          if opts.webhook_url else None)
         self.refresh_token = self.issuer.initial_refresh_token()
+        # a new app (created from 2 March 2026) unless told otherwise; the redirect URIs registered for it
+        self.legacy_app = False
+        self.consent = ConsentDesk(clock=self.clock, client_id=self.issuer.client_id, app_name=PROVIDER_NAME,
+                                   company_name=lambda: self.tenant_name, redirect_uris=list(opts.redirect_uris),
+                                   scope_check=self.scope_error, auto=opts.auto_consent)
         self.state_file.flush()  # the printed refresh token must survive a crash
 
     # --- set-up -------------------------------------------------------------------------------------------------
@@ -130,6 +143,17 @@ class XeroSandbox:
         return Ctx(books=self.books, now=utc_now_ms(self.clock.now()), provider=PROVIDER_NAME,
                    registry=self.registry)
 
+    def scope_error(self, scope: str) -> str | None:
+        asked = scope.split()
+        unknown = [s for s in asked if s not in KNOWN_SCOPES]
+        if unknown:
+            return f"Unknown scope: {' '.join(unknown)}"
+        broad = [s for s in asked if s in BROAD_ONLY]
+        if broad and not self.legacy_app:
+            return (f"Scope {' '.join(broad)} is not available to apps created on or after 2 March 2026; "
+                    "ask for the granular scopes")
+        return None
+
     @property
     def tenant_name(self) -> str:
         return str(next(self.books.records("Organisation"))["Name"])
@@ -150,6 +174,7 @@ class XeroSandbox:
             "client_id": self.issuer.client_id, "client_secret": self.issuer.client_secret,
             "refresh_token": self.refresh_token, "tenant_id": self.tenant_id,
             "connections_url": "{base}/connections", "controls_url": "{base}/_sandbox",
+            "authorize_url": "{base}/identity/connect/authorize", "revoke_url": "{base}/connect/revocation",
             "tenant_name": self.tenant_name, "scope": SCOPES,
         }
         if self.webhooks is not None:

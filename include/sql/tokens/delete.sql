@@ -1,0 +1,1 @@
+DELETE FROM ledgerbridge.oauth_tokens WHERE conn_id = %(conn_id)s RETURNING conn_id;
