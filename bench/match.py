@@ -127,12 +127,47 @@ def _child(url: str, entity: str) -> None:
     from reconcile.run import RunInfo  # noqa: PLC0415
 
     pair = load_pairs(ROOT / "config" / "pairs.yaml")[PAIR]
+    backends = _watch_backends()
     before = _peak_kb()
+    cpu = time.process_time()
     started = time.perf_counter()
     result = matching.match(ENTITIES[entity], pair, RunInfo(f"bench-{entity}", "bench"), url)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "peak_mb": _peak_kb() / 1024, "base_mb": before / 1024,
-                      "candidates": result.candidates}))
+    cpu = time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "pg_cpu": sum(backends.values()), "peak_mb": _peak_kb() / 1024,
+                      "base_mb": before / 1024, "candidates": result.candidates}))
+
+
+def _watch_backends() -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backend of every connection the matcher opens, read from /proc/<pid>/stat
+    (utime + stime) just before the connection closes: the machine is shared, so wall seconds alone say little.
+    The server must run on this machine (it does for the benchmark); otherwise the figure is 0."""
+    from ledgerbridge import db  # noqa: PLC0415
+
+    seen: dict[int, float] = {}
+    real = db.connect
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        pid, close = conn.info.backend_pid, conn.close
+
+        def closing() -> None:
+            seen[pid] = _proc_cpu(pid)
+            close()
+
+        conn.close = closing
+        return conn
+
+    db.connect = connect
+    return seen
+
+
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14 and 15)
 
 
 def _peak_kb() -> int:
@@ -141,6 +176,13 @@ def _peak_kb() -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _load() -> str:
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def evaluate(url: str, entity: str, truth: dict[str, str]) -> dict:
@@ -169,8 +211,8 @@ def report(name: str, size: int, ev: dict, run: dict, categories: dict[str, str]
     precision = ev["correct"] / ev["links"] if ev["links"] else 1.0
     recall = ev["correct"] / len(ev["pairs"]) if ev["pairs"] else 1.0
     print(f"{name:<10}{size:>8}{precision:>10.4f}{recall:>8.4f}{len(ev['wrong']):>7}{len(ev['dup']):>6}"
-          f"{100 * ev['held'] / ev['records']:>8.1f}%{ev['queued']:>7}{run['candidates']:>11}{run['seconds']:>9.2f}"
-          f"{run['peak_mb']:>9.0f}{extra}")
+          f"{100 * ev['held'] / ev['records']:>8.1f}%{ev['queued']:>7}{run['candidates']:>11}{run['seconds']:>8.2f}"
+          f"{run['cpu']:>8.2f}{run['pg_cpu']:>8.2f}{run['peak_mb']:>9.0f}{extra}")
     return precision, recall
 
 
@@ -183,7 +225,9 @@ def main() -> int:
     print(f"matching benchmark: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{psycopg.connect(server).execute('SHOW server_version').fetchone()[0]} PostgreSQL")
     print(f"{'entity':<10}{'a side':>8}{'precision':>10}{'recall':>8}{'wrong':>7}{'dups':>6}{'queued':>9}"
-          f"{'items':>7}{'candidates':>11}{'seconds':>9}{'peak MB':>9}")
+          f"{'items':>7}{'candidates':>11}{'wall s':>8}{'cpu s':>8}{'pg s':>8}{'peak MB':>9}")
+    print("wall s: the matcher's elapsed seconds; cpu s: its process's CPU seconds; pg s: its PostgreSQL backend's "
+          "CPU seconds (the machine may be shared: the load average is printed before each size)")
     failed = False
     for size in sizes:
         name = f"lb_bench_match_{os.getpid()}_{size}"
@@ -194,6 +238,7 @@ def main() -> int:
             from ledgerbridge.migrate import migrate  # noqa: PLC0415
 
             migrate(url)
+            print(f"{size} a side, {_load()}")
             books = matchgen.Contacts(seed=size).books(size)
             truth, keys_ms = stage_contacts(url, books)
             category = {f"{ledger[0]}{i}": r.category for ledger, recs in (("xero", books.xero),
