@@ -54,3 +54,12 @@ def test_the_field_of_a_refusal_is_read_whole():
     assert field_of(["InvoiceNumber must not be more than 255 characters long."]) == "InvoiceNumber"
     assert field_of(["Something went wrong"]) is None
     assert field_of([]) is None
+
+
+def test_payload_builders_no_longer_cut_values():
+    from reconcile.entities import items  # noqa: PLC0415
+
+    payload = items.xero_fields({"code": "LONG", "name": "An item name of sixty characters, which Xero cannot hold"
+                                 " at all"})
+    assert len(payload["Name"]) > 50
+    assert [(f.path, f.limit) for f in too_long("xero", "Items", payload)] == [("Name", 50)]

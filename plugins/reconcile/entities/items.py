@@ -55,7 +55,7 @@ def xero_normalise(raw: dict, mappings: Mappings) -> dict:
 
 
 def xero_fields(row: dict) -> dict:
-    payload: dict[str, Any] = {"Code": row["code"], "Name": (row.get("name") or row["code"])[:50],
+    payload: dict[str, Any] = {"Code": row["code"], "Name": row.get("name") or row["code"],  # never cut: over 50 waits as cannot_hold
                                "Description": row.get("description") or "", "IsSold": bool(row.get("sale_account")),
                                "IsPurchased": bool(row.get("purchase_account"))}
     if row.get("sale_account"):

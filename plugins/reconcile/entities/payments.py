@@ -289,7 +289,7 @@ class Payments:
         else:
             payload["DepositToAccountRef"] = {"value": bank}
             if row.get("reference"):
-                payload["PaymentRefNum"] = row["reference"][:21]
+                payload["PaymentRefNum"] = row["reference"]  # never cut: over 21 waits as cannot_hold
         return payload
 
     def qb_link_id(self, payload: dict, new_id: str, record: dict | None) -> str:
