@@ -3,7 +3,8 @@
 For each ledger connection the pairs name, a refresh token that would die before the next scheduled run is
 refreshed now (Xero's dies 60 days after its last use, Intuit's after 100 days: an entity DAG paused for weeks must
 not silently kill a connection). A token that dies within 14 days whatever we do (Intuit's 5-year cap), or that the
-ledger refused, raises an alert through issue 8's notifiers, once per connection and death date.
+ledger refused, raises an alert through issue 8's notifiers (``reconcile.alerts.notify``), once per connection and
+death date (or per day, for a refusal).
 
 Nothing here logs a token: only connection ids, organisation names and dates.
 """
@@ -58,7 +59,7 @@ def keep_alive(conn_ids: Iterable[tuple[str, str]], hook_for: Callable[[str, str
                 action = "refused"
                 _alert("token_refused", f"{conn_id}: the ledger refused the refresh token",
                        [str(exc), f"Reconnect: {connect_command(ledger, conn_id)}"],
-                       dedupe_key=f"{conn_id}:refused:{now:%Y-%m-%d}")
+                       dedupe_key=f"{conn_id}:refused:{now:%Y-%m-%d}", db_url=store.db_url)
                 report[conn_id] = action
                 continue
             action = "refreshed"
@@ -70,7 +71,7 @@ def keep_alive(conn_ids: Iterable[tuple[str, str]], hook_for: Callable[[str, str
                    f"{conn_id} ({row.get('company_name') or ledger}): its refresh token dies in {days} days",
                    [f"It dies on {when:%Y-%m-%d %H:%M} UTC ({why}); no refresh can extend that.",
                     f"Connect the organisation again before then: {connect_command(ledger, conn_id)}"],
-                   dedupe_key=f"{conn_id}:{when:%Y-%m-%d}")
+                   dedupe_key=f"{conn_id}:{when:%Y-%m-%d}", db_url=store.db_url)
             store.note_death_alert(conn_id)
             action += ", alerted"
         report[conn_id] = action
@@ -78,12 +79,10 @@ def keep_alive(conn_ids: Iterable[tuple[str, str]], hook_for: Callable[[str, str
     return report
 
 
-def _alert(event: str, title: str, lines: list[str], *, dedupe_key: str) -> list[str]:
-    """The one call site of the alert (issue 8's notifiers, reconcile.alerts.notify, once that module is on
-    main); until then a warning in the task log."""
-    try:
-        from reconcile.alerts import notify  # noqa: PLC0415 - issue 8's module, when present
-    except ImportError:
-        log.warning("ALERT %s: %s | %s", event, title, " | ".join(lines))
-        return []
-    return notify(event, title, lines, dedupe_key=dedupe_key)
+def _alert(event: str, title: str, lines: list[str], *, dedupe_key: str, db_url: str | None) -> list[str]:
+    """The one call site of the alert: issue 8's notifiers (mail, Slack; once per event and key), plus a warning
+    in the task log, which is there whether or not a channel is on."""
+    from reconcile.alerts import notify  # noqa: PLC0415 - reconcile imports ledgerbridge, not the other way round
+
+    log.warning("%s: %s | %s", event, title, " | ".join(lines))
+    return notify(event, title, lines, dedupe_key=dedupe_key, db_url=db_url)

@@ -165,6 +165,10 @@ class TokenStore:
             self._db_url = db.ledger_db_url()
         return self._db_url
 
+    @property
+    def db_url(self) -> str:
+        return self._url()
+
     def access_token(
         self,
         conn_id: str,

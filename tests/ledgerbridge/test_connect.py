@@ -24,6 +24,7 @@ import requests
 from ledgerbridge import airflow_conns, connect as cli, oauth_flow
 from ledgerbridge.oauth_flow import ConnectError
 from ledgerbridge.tokens import ReauthorisationRequired, TokenStore
+from tests.reconcile.test_alerts import channels, slack_receiver, smtp_server  # noqa: F401 - issue 8's fixtures
 
 
 def free_port() -> int:
@@ -363,7 +364,7 @@ def test_xero_consent_submitted_in_headless_chromium(env, sandbox_factory, page,
 
 
 # --- the nightly keep-alive -----------------------------------------------------------------------------------------
-def test_keep_alive_refreshes_a_token_about_to_lapse_and_alerts_on_the_hard_cap(env, sandbox_factory, caplog):
+def test_keep_alive_refreshes_a_token_about_to_lapse_and_alerts_on_the_hard_cap(env, channels, sandbox_factory):
     from ledgerbridge.token_health import keep_alive
     from quickbooks.hooks import QuickBooksHook
 
@@ -395,8 +396,16 @@ def test_keep_alive_refreshes_a_token_about_to_lapse_and_alerts_on_the_hard_cap(
     assert keep_alive([("quickbooks", "qbo_paused")], hooks, store=store)["qbo_paused"] == "healthy, alerted"
     assert token_calls() == before + 1
     assert {r["conn_id"]: r for r in store.health()}["qbo_paused"]["death_alerted_at"] is not None
-    assert "dies in 10 days" in caplog.text
-    assert "python -m ledgerbridge.connect quickbooks --conn-id qbo_paused" in caplog.text
+    inbox, slack, _ = channels  # issue 8's notifiers: mail and Slack, once
+    assert len(inbox.messages) == 1 and len(slack) == 1
+    _, mail = inbox.messages[0]
+    assert "qbo_paused" in mail["Subject"] and "dies in 10 days" in mail["Subject"]
+    body = mail.get_body(preferencelist=("html", "plain")).get_content()
+    assert "python -m ledgerbridge.connect quickbooks --conn-id qbo_paused" in body and "5-year hard cap" in body
+    state = store.state("qbo_paused")
+    assert state["refresh_token"] not in mail.as_string() and state["refresh_token"] not in str(slack)
+    keep_alive([("quickbooks", "qbo_paused")], hooks, store=store)  # the next night: not sent again
+    assert len(inbox.messages) == 1 and len(slack) == 1
 
 
 # --- Intuit's Disconnect and Reconnect URLs -------------------------------------------------------------------------

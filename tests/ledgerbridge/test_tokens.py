@@ -115,3 +115,32 @@ def test_tokens_are_encrypted_at_rest_with_a_key(ledger_db_url, monkeypatch):
     assert raw[0].startswith("fernet:") and "at-1" not in raw[0]
     assert raw[1].startswith("fernet:") and "rt-1" not in raw[1]
     assert store.state("conn_f")["refresh_token"] == "rt-1"
+
+
+def test_without_a_configured_key_one_is_generated_and_nothing_is_stored_in_plain_text(ledger_db_url, monkeypatch,
+                                                                                      tmp_path):
+    monkeypatch.delenv("LEDGERBRIDGE_FERNET_KEY", raising=False)
+    key_file = tmp_path / "keys" / "fernet.key"
+    monkeypatch.setenv("LEDGERBRIDGE_FERNET_KEY_FILE", str(key_file))
+    store = TokenStore(ledger_db_url)
+    ledger = RotatingLedger("seed-7")
+    assert store.access_token("conn_g", "xero", "seed-7", ledger.refresh) == "at-1"
+    assert key_file.exists() and key_file.stat().st_mode & 0o777 == 0o600
+    with psycopg.connect(ledger_db_url) as conn:
+        raw = conn.execute("SELECT access_token, refresh_token FROM ledgerbridge.oauth_tokens "
+                           "WHERE conn_id = 'conn_g'").fetchone()
+    assert raw[0].startswith("fernet:") and raw[1].startswith("fernet:") and "rt-1" not in raw[1]
+    # another process finds the same key
+    assert TokenStore(ledger_db_url).state("conn_g")["refresh_token"] == "rt-1"
+
+
+def test_plain_text_an_older_version_left_is_read_then_sealed(ledger_db_url):
+    with psycopg.connect(ledger_db_url) as conn:
+        conn.execute("INSERT INTO ledgerbridge.oauth_tokens (conn_id, ledger, refresh_token) "
+                     "VALUES ('conn_h', 'quickbooks', 'legacy-plain')")
+    store = TokenStore(ledger_db_url)
+    ledger = RotatingLedger("legacy-plain")
+    assert store.access_token("conn_h", "quickbooks", None, ledger.refresh) == "at-1"
+    with psycopg.connect(ledger_db_url) as conn:
+        raw = conn.execute("SELECT refresh_token FROM ledgerbridge.oauth_tokens WHERE conn_id = 'conn_h'").fetchone()
+    assert raw[0].startswith("fernet:") and store.state("conn_h")["refresh_token"] == "rt-1"
