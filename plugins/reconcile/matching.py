@@ -25,7 +25,7 @@ from reconcile import scoring
 from reconcile.config import PairConfig
 from reconcile.entities.base import EntitySpec, other
 from reconcile.evidence import model
-from reconcile.run import RunInfo, open_exception, set_counts
+from reconcile.run import RunInfo, open_exception, open_exceptions, set_counts
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,7 @@ def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting:
             need["quickbooks"].add(w["quickbooks_id"])
     labels = {ledger: _labels(conn, spec, ledger, pair.name, sorted(ids)) for ledger, ids in need.items()}
     keep: list[str] = []
+    batch: list[dict] = []  # exceptions written 500 at a time in one pipelined batch: no round trip each
     for ledger, record_id, pairs in groups(waiting):
         theirs = other(ledger)
         mine_key, their_key = ("xero_id", "quickbooks_id") if ledger == "xero" else ("quickbooks_id", "xero_id")
@@ -167,14 +168,18 @@ def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting:
         message = (f"{ledger} {spec.name} {record_id} ({label}) has {what} in {theirs}: {listed}. Neither it nor its "
                    f"candidates are linked or copied until a person decides: link one (ledgerbridge.xref, method "
                    f"'manual'), or record them as different (ledgerbridge.distinct_records).")
-        open_exception(conn, run, pair.name, spec.name, ledger, record_id, reason, message, label=label,
-                       candidates=payload)
+        batch.append({"pair": pair.name, "entity": spec.name, "ledger": ledger, "record_id": record_id,
+                      "reason": reason, "message": message, "label": label, "candidates": payload})
+        if len(batch) >= 500:
+            open_exceptions(conn, run, batch)
+            batch.clear()
         keep.append(f"{ledger}:{record_id}:{reason}")
         result.queued += 1
         if ledger == "xero":
             result.ambiguous_xero += reason == "ambiguous_match"
         else:
             result.ambiguous_quickbooks += reason == "ambiguous_match"
+    open_exceptions(conn, run, batch)
     conn.execute(db.sql("match/resolve_ambiguous"), {"pair": pair.name, "entity": spec.name, "run_id": run.run_id,
                                                       "keep": keep})
 

@@ -51,6 +51,19 @@ def open_exception(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str,
     })
 
 
+def open_exceptions(conn: Any, run: RunInfo, rows: list[dict[str, Any]]) -> None:
+    """Many exceptions in one pipelined batch (``executemany``): each row has the keyword arguments of
+    ``open_exception`` (pair, entity, ledger, record_id, reason, message, and optionally label, field, candidates)."""
+    if not rows:
+        return
+    with conn.cursor() as cur:
+        cur.executemany(db.sql("exceptions/open"), [{
+            "pair": r["pair"], "entity": r["entity"], "ledger": r["ledger"], "record_id": r["record_id"],
+            "label": r.get("label"), "reason": r["reason"], "field": r.get("field"), "message": r["message"],
+            "candidates": Jsonb(r["candidates"]) if r.get("candidates") is not None else None,
+            "run_id": run.run_id} for r in rows])
+
+
 def resolve_exceptions(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str, reasons: list[str],
                        record_ids: list[str]) -> int:
     if not record_ids:

@@ -144,6 +144,8 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     if kind == "contacts":
         conn.execute(db.sql("match/evidence/contacts_keys"))
         conn.execute(db.sql("match/evidence/contacts_typo_keys"), params)
+    if kind == "contacts":
+        conn.execute(db.sql("match/evidence/contacts_key_counts"))
     conn.execute(db.sql(f"match/evidence/{kind}_pairs"), params)
     if kind == "contacts":
         conn.execute(db.sql("match/evidence/contacts_neighbours"), params)

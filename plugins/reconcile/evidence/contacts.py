@@ -16,7 +16,7 @@ from reconcile.evidence import names
 from reconcile.evidence.names import ParsedName
 from reconcile.evidence.weights import ADDRESS, CURRENCY, EMAIL, NAME, PHONE, TAX, Evidence, Level, evidence
 
-VERSION = 1  # bump when the profile or the keys change: the matcher recomputes stale ones
+VERSION = 2  # bump when the profile or the keys change: the matcher recomputes stale ones
 FREE_MAIL = {"gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com",
              "live.co.uk", "msn.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "icloud.com", "me.com", "mac.com",
              "aol.com", "btinternet.com", "btopenworld.com", "sky.com", "virginmedia.com", "ntlworld.com",
@@ -73,7 +73,10 @@ def identifiers(p: dict[str, Any]) -> list[str]:
     """Keys of the identifiers a record holds; one held by several records on a side is weak evidence."""
     keys = [f"e:{p['email']}" if p["email"] else None, f"v:{p['tax']}" if p["tax"] else None,
             f"ph:{p['phone']}" if p["phone"] else None, f"w:{p['domain']}" if p["domain"] else None,
-            f"a:{p['postcode']}|{p['street']}" if p["postcode"] and p["street"] else None]
+            f"a:{p['postcode']}|{p['street']}" if p["postcode"] and p["street"] else None,
+            # the first line and the town: a place as well as the first line and the postcode, so a postcode
+            # missing on one side does not lose the address as a way to find (and weigh) the partner
+            f"at:{p['street']}|{p['city']}" if p["street"] and p["city"] else None]
     return [k for k in keys if k]
 
 
@@ -233,6 +236,7 @@ def _address(x: dict, q: dict, shared: set[str]) -> list[Evidence]:
     same_street = bool(x["street"] and q["street"]) and fuzz.token_set_ratio(x["street"], q["street"]) >= 85
     if x["postcode"] and q["postcode"]:
         if x["postcode"] == q["postcode"]:
+            # shared or not by the most precise address both have: the first line and the postcode
             if same_street and ({f"a:{x['postcode']}|{x['street']}", f"a:{q['postcode']}|{q['street']}"} & shared):
                 return [Evidence("address", xs, qs, "shared", SHARED_ADDRESS.weight,
                                  "Same address, but several records on one side use it (a shared office, an "
@@ -244,6 +248,10 @@ def _address(x: dict, q: dict, shared: set[str]) -> list[Evidence]:
             return [evidence(ADDRESS, "address", "same_area", xs, qs, "Same postcode district, not the same postcode.")]
         return [evidence(ADDRESS, "address", "different", xs, qs, "Different postcodes.")]
     if same_street and x["city"] and x["city"] == q["city"]:
+        if {f"at:{x['street']}|{x['city']}", f"at:{q['street']}|{q['city']}"} & shared:
+            return [Evidence("address", xs, qs, "shared", SHARED_ADDRESS.weight,
+                             "Same street address and town, but several records on one side use it (a shared "
+                             "office, an accountant's registered office).")]
         return [evidence(ADDRESS, "address", "same", xs, qs, "Same street address and town.")]
     if x["city"] and q["city"] and x["city"] != q["city"] and x["street"] and q["street"]:
         return [evidence(ADDRESS, "address", "different", xs, qs, "Different towns.")]

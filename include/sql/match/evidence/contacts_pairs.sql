@@ -2,20 +2,16 @@
 -- words in any order, their sound, a word of it, a surname and initial, a one-typo variant of the name). A key held
 -- by more records of a side than its cap says too little to be worth comparing on (a common word, a mass mailbox):
 -- %(cap)s for an identifier, %(name_cap)s for a whole name, %(fuzzy_cap)s for its sound, a word, a surname and
--- initial or a one-typo variant; so the pairs stay linear in the number of records. Keys are counted once over both sides, so those only one side holds drop out before any join.
+-- initial or a one-typo variant; so the pairs stay linear in the number of records (names too common for their cap
+-- are paired by sorted neighbourhood: contacts_neighbours.sql).
 CREATE TEMP TABLE match_pairs ON COMMIT DROP AS
 WITH usable AS (
-    SELECT key FROM match_keyrows GROUP BY key
-    HAVING count(*) FILTER (WHERE xero) BETWEEN 1 AND CASE left(key, 2) WHEN 'n:' THEN %(name_cap)s
-                                                               WHEN 'p:' THEN %(fuzzy_cap)s WHEN 's:' THEN %(fuzzy_cap)s
-                                                               WHEN 't:' THEN %(fuzzy_cap)s WHEN 'd:' THEN %(fuzzy_cap)s
-                                                               ELSE %(cap)s END
-       AND count(*) FILTER (WHERE NOT xero) BETWEEN 1 AND CASE left(key, 2) WHEN 'n:' THEN %(name_cap)s
-                                                               WHEN 'p:' THEN %(fuzzy_cap)s WHEN 's:' THEN %(fuzzy_cap)s
-                                                               WHEN 't:' THEN %(fuzzy_cap)s WHEN 'd:' THEN %(fuzzy_cap)s
-                                                               ELSE %(cap)s END
-),
-hits AS (SELECT k.* FROM match_keyrows k JOIN usable USING (key))
+    SELECT key FROM match_keycount
+    WHERE greatest(nx, nq) <= CASE kind WHEN 'n:' THEN %(name_cap)s WHEN 'p:' THEN %(fuzzy_cap)s
+                                        WHEN 's:' THEN %(fuzzy_cap)s WHEN 't:' THEN %(fuzzy_cap)s
+                                        WHEN 'd:' THEN %(fuzzy_cap)s ELSE %(cap)s END
+)
 SELECT DISTINCT a.ledger_id AS xero_id, b.ledger_id AS quickbooks_id
-FROM hits a JOIN hits b ON b.key = a.key AND NOT b.xero
-WHERE a.xero;
+FROM usable u
+JOIN match_keyrows a ON a.key = u.key AND a.xero
+JOIN match_keyrows b ON b.key = u.key AND NOT b.xero;
