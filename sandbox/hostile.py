@@ -150,6 +150,11 @@ def corpus(refs: Refs) -> list[Record]:
                 DefaultCurrency="XYZ"),
         contact("contact-nul-website", f"Quiet Website {t} Ltd", "Website",
                 "a NUL in a field ledgerbridge does not align", Website=f"https://quiet-{t}.example/\x00"),
+        # the same firm in both ledgers, a NUL pasted into the Xero copy: held, yet never copied across again
+        contact("shared-nul-xero", f"Shared\x00 Partners {t} Ltd", "Name",
+                "a NUL in the Xero copy of a customer QuickBooks also has"),
+        customer("shared-nul-quickbooks", f"Shared Partners {t} Ltd", "DisplayName",
+                 "the clean QuickBooks copy of that customer"),
         # --- QuickBooks customers -----------------------------------------------------------------------------------
         customer("customer-nul-name", f"Qb\x00Nul Customer {t}", "DisplayName", "a NUL in a DisplayName"),
         customer("customer-nul-print-name", f"Quiet Printer {t} Ltd", "PrintOnCheckName",

@@ -8,7 +8,8 @@ Two kinds of failure (issue 17):
 
 - **per record** (every check with a ``field``: dates, totals, currencies, contacts, e-mail addresses, amounts):
   each failing record goes to the exception queue as ``data_quality`` naming the record, the ledger's field and
-  the value, and is neither matched nor written until it is corrected; the rest of the entity carries on.
+  the value; nothing is written for it until it is corrected (it is still matched, so its partner is not copied
+  across as a duplicate); the rest of the entity carries on.
 - **systemic**: a check on the records' keys (an id missing or repeated: the read itself is wrong), a column the
   suite expects that the staged rows lack (a schema change), or a per-record check failed by more than the pair's
   ``quality.systemic_share`` of the records checked and at least ``quality.systemic_min_records`` of them. Those
@@ -225,7 +226,7 @@ def _hold_records(conn: Any, spec: EntitySpec, ledger: str, pair: PairConfig, ru
         label = None if label is None or label != label else str(label)  # NaN from pandas
         open_exception(conn, run, pair.name, spec.name, ledger, record_id, "data_quality",
                        f"{ledger} {spec.name} {record_id}" + (f" ({label})" if label else "") + f": {what}; "
-                       "this record is neither matched nor written until it is corrected; the rest go on",
+                       "nothing is written for this record until it is corrected; the rest go on",
                        label=label, field=first.field[ledger])  # type: ignore[index]
     passed = sorted({str(i) for i in frame["ledger_id"]} - set(failed)) if len(frame) else []
     resolve_exceptions(conn, run, pair.name, spec.name, ledger, ["data_quality"], passed)

@@ -18,8 +18,8 @@ stored as it is.
 
 A record whose *aligned* values (the typed staging columns) hold one of those is staged, with the offending values
 escaped or emptied, and queued as ``unsafe_value`` (``out_of_range`` for numbers) naming the record, its number and
-the real field path (``LineItems[0].Description``) with the value shortened; it is not matched or written until
-the source is corrected. A NUL in a field we do not align (a QuickBooks ``PrintOnCheckName``) is only escaped in
+the real field path (``LineItems[0].Description``) with the value shortened; nothing is written for it until the
+source is corrected (it is still matched, so a partner it has is not copied across as a duplicate). A NUL in a field we do not align (a QuickBooks ``PrintOnCheckName``) is only escaped in
 the raw payload: the record carries on.
 """
 

@@ -87,7 +87,7 @@ def _held(spec: EntitySpec, ledger: str, record_id: str, label: str | None,
         if mine:
             what = "; ".join(p.describe() for p in mine[:5]) + (f" (and {len(mine) - 5} more)" if len(mine) > 5 else "")
             out.append(RecordError(ledger, spec.name, record_id, mine[0].path,
-                                   f"{what}; the record is staged (escaped) but not matched or written until it "
+                                   f"{what}; the record is staged (escaped) but nothing is written for it until it "
                                    f"is corrected in {ledger}", label=label, reason=reason))
     return out
 

@@ -10,4 +10,7 @@ WHERE s.pair = %(pair)s AND (%(with_deleted)s OR NOT s.deleted)
   AND NOT EXISTS (SELECT 1 FROM ledgerbridge.exceptions e
                   WHERE e.pair = s.pair AND e.entity = %(entity)s AND e.ledger = %(ledger)s
                     AND e.record_id = s.ledger_id AND e.status = 'open'
-                    AND e.reason IN ('invalid_field', 'unmapped_code', 'unsafe_value', 'out_of_range', 'data_quality'));
+                    AND e.reason IN ('invalid_field', 'unmapped_code'));
+-- A record held for a value we will not carry (unsafe_value, out_of_range, data_quality) is still matched: linked
+-- to its partner it keeps that partner from being copied across as a duplicate, and nothing is written for a held
+-- pair (deltas/rows_by_id.sql) or created from a held record (deltas/unlinked.sql).
