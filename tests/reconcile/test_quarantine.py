@@ -103,3 +103,45 @@ def test_hostile_values_hold_only_their_record_and_the_read_goes_on(fresh_db, mo
         assert conn.execute("SELECT count(*) FROM ledgerbridge.exceptions WHERE status = 'open' AND "
                             "record_id = 'c2'").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM ledgerbridge.raw_escapes WHERE record_id = 'c2'").fetchone()[0] == 0
+
+
+def test_a_refused_version_is_not_planned_again_until_it_changes_or_is_cleared(fresh_db, monkeypatch):
+    """ledgerbridge.refusals holds a record at the version a ledger refused; reconcile.refusals.clear lifts it."""
+    from reconcile import deltas, refusals  # noqa: PLC0415
+
+    url = fresh_db()
+    monkeypatch.setenv("LEDGERBRIDGE_DB_URL", url)
+    pair = load_pairs()["harbour"]
+    run = RunInfo("r-run-1", "sync_contacts")
+    refused = contact("c1", "Refused Ltd")
+    staging.stage(contacts.SPEC, "xero", pair, Ledger({"Contacts": [refused, contact("c2", "Fine Ltd")]}), run,
+                  db_url=url)
+
+    def creates() -> tuple[set[str], int]:
+        with psycopg.connect(url, row_factory=dict_row) as conn:
+            planner = deltas.Planner(contacts.SPEC, pair, run, conn, dry_run=True)
+            planner.plan_creates()
+            return {w["source_id"] for w in planner.planned if w["operation"] == "create"}, planner.result.refused
+
+    assert creates() == ({"c1", "c2"}, 0)
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO ledgerbridge.refusals (pair, entity, ledger, source_ledger, source_id, "
+                     "source_version, operation, field, message) VALUES ('harbour', 'contacts', 'quickbooks', 'xero', "
+                     "'c1', %s, 'create', 'DisplayName', 'refused')", (refused["UpdatedDateUTC"],))
+    assert creates() == ({"c2"}, 1)
+    # a person retries (issue 8): the block is lifted, the record is planned once more
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        lifted = refusals.clear(conn, "harbour", "contacts", "c1")
+        conn.commit()
+    assert [r["source_id"] for r in lifted] == ["c1"]
+    assert creates() == ({"c1", "c2"}, 0)
+    # refused again, then the source record changes: its new version is planned
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO ledgerbridge.refusals (pair, entity, ledger, source_ledger, source_id, "
+                     "source_version, operation, message) VALUES ('harbour', 'contacts', 'quickbooks', 'xero', 'c1', "
+                     "%s, 'create', 'refused')", (refused["UpdatedDateUTC"],))
+    changed = contact("c1", "Refused Ltd (renamed)")
+    changed["UpdatedDateUTC"] = "/Date(1761955300000+0000)/"
+    staging.stage(contacts.SPEC, "xero", pair, Ledger({"Contacts": [changed]}), RunInfo("r-run-2", "sync_contacts"),
+                  db_url=url)
+    assert creates() == ({"c1", "c2"}, 0)
