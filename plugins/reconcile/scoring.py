@@ -153,6 +153,8 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     if kind == "contacts":
         conn.execute(db.sql("match/evidence/contacts_neighbours"), params)
     conn.execute(db.sql("match/evidence/pairs_distinct"), params)
+    if kind == "contacts":
+        conn.execute(db.sql("match/evidence/contacts_sorted"))
     conn.execute(db.sql("match/evidence/scored_table"))
     counts = {"candidates": 0, "kept": 0}
     _profiles.update(xero=Profiles(64), quickbooks=Profiles(5000))
