@@ -1,4 +1,5 @@
--- Pairs that wait for a person: not linked, and neither record linked to another partner in this run.
+-- Pairs that wait for a person: not linked, and neither record linked to another partner in this run; one
+-- Xero record's pairs together (streamed: each record's exception is written from its group).
 SELECT d.*, s.rule, s.x_label, s.q_label, s.evidence
 FROM match_decided d
 JOIN match_scored s ON s.xero_id = d.xero_id AND s.quickbooks_id = d.quickbooks_id
