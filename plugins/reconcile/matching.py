@@ -14,11 +14,12 @@ different by inserting into ``ledgerbridge.distinct_records``; the next run clos
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ledgerbridge import db
 from reconcile import scoring
@@ -70,10 +71,11 @@ def match(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None =
             conn.execute(db.sql("match/evidence/decide"), {"link": thresholds.link, "margin": model.MARGIN})
             result.linked = conn.execute(db.sql("match/evidence/link"), {
                 "pair": pair.name, "entity": spec.name, "run_id": run.run_id}).rowcount
-            waiting = [dict(r) for r in conn.execute(db.sql("match/evidence/review"))]
+            _queue(conn, spec, pair, run, _review_groups(conn), thresholds, True, result)
         else:
             result.linked, waiting = _match_by_rules(conn, spec, pair, run)
-        _queue(conn, spec, pair, run, waiting, thresholds, bool(kind), result)
+            _queue(conn, spec, pair, run, groups(_with_labels(conn, spec, pair.name, waiting)), thresholds, False,
+                   result)
         if kind == "contacts":
             _recheck_links(conn, spec, pair, run, thresholds, result)
         for ledger in ("xero", "quickbooks"):
@@ -133,22 +135,38 @@ def groups(waiting: list[dict]) -> list[tuple[str, str, list[dict]]]:
     return [("xero", x, ws) for x, ws in by_x.items()] + [("quickbooks", q, ws) for q, ws in by_q.items()]
 
 
-def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting: list[dict],
-           t: model.Thresholds, by_evidence: bool, result: MatchResult) -> None:
-    need = {"xero": set(), "quickbooks": set()}
+def _with_labels(conn: Any, spec: EntitySpec, pair: str, waiting: list[dict]) -> list[dict]:
+    """The rule-matched pairs that wait, their records' labels filled in with one query a side."""
+    ids = {"xero": sorted({w["xero_id"] for w in waiting}), "quickbooks": sorted({w["quickbooks_id"] for w in waiting})}
+    labels = {ledger: _labels(conn, spec, ledger, pair, found) for ledger, found in ids.items()}
     for w in waiting:
-        if not w.get("x_label"):
-            need["xero"].add(w["xero_id"])
-        if not w.get("q_label"):
-            need["quickbooks"].add(w["quickbooks_id"])
-    labels = {ledger: _labels(conn, spec, ledger, pair.name, sorted(ids)) for ledger, ids in need.items()}
+        w["x_label"] = w.get("x_label") or labels["xero"].get(w["xero_id"])
+        w["q_label"] = w.get("q_label") or labels["quickbooks"].get(w["quickbooks_id"])
+    return waiting
+
+
+def _review_groups(conn: Any, chunk: int = 2000) -> Iterator[tuple[str, str, list[dict]]]:
+    """As ``groups``, streamed from the scored pairs that wait: first each Xero record's pairs, then each QuickBooks
+    record's, from server-side cursors ordered by the record, so memory does not grow with the number queued."""
+    for ledger in ("xero", "quickbooks"):
+        with conn.cursor(name=f"match_review_{ledger}") as cur:
+            cur.itersize = chunk
+            cur.execute(db.sql(f"match/evidence/review_by_{ledger}"))
+            for record_id, rows in itertools.groupby(cur, key=lambda r: r[f"{ledger}_id"]):
+                yield ledger, record_id, [dict(r) for r in rows]
+
+
+def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo,
+           waiting: Iterable[tuple[str, str, list[dict]]], t: model.Thresholds, by_evidence: bool,
+           result: MatchResult) -> None:
+    """One exception per record that waits (``waiting``: its ledger, id and candidate pairs, as ``groups``)."""
     keep: list[str] = []
     batch: list[dict] = []  # exceptions written 500 at a time in one pipelined batch: no round trip each
-    for ledger, record_id, pairs in groups(waiting):
+    for ledger, record_id, pairs in waiting:  # labels come with the pairs (the scored rows, or _with_labels)
         theirs = other(ledger)
         mine_key, their_key = ("xero_id", "quickbooks_id") if ledger == "xero" else ("quickbooks_id", "xero_id")
         mine_label, their_label = ("x_label", "q_label") if ledger == "xero" else ("q_label", "x_label")
-        label = pairs[0].get(mine_label) or labels[ledger].get(record_id)
+        label = pairs[0].get(mine_label)
         candidates = []
         strong = 0
         for n, w in enumerate(sorted(pairs, key=lambda p: (-float(p["weight"]), p[their_key])), start=1):
@@ -158,8 +176,8 @@ def _queue(conn: Any, spec: EntitySpec, pair: PairConfig, run: RunInfo, waiting:
             alone = model.outcome(weight, bool(vetoed), t) if by_evidence else "link"
             strong += alone == "link"
             reason_text = model.why(weight, [_ev(e) for e in vetoed], t, rival=alone == "link")
-            candidates.append(model.candidate(n, theirs, w[their_key], w.get(their_label) or labels[theirs].get(
-                w[their_key]), weight, items, alone, reason_text))
+            candidates.append(model.candidate(n, theirs, w[their_key], w.get(their_label), weight, items, alone,
+                                              reason_text))
         reason = "ambiguous_match" if strong >= 2 or not by_evidence else "possible_match"
         payload = model.queued(ledger, record_id, label, candidates, t)
         listed = "; ".join(model.sentence(c) for c in candidates)

@@ -54,13 +54,17 @@ def open_exception(conn: Any, run: RunInfo, pair: str, entity: str, ledger: str,
 def open_exceptions(conn: Any, run: RunInfo, rows: list[dict[str, Any]]) -> None:
     """Many exceptions in one pipelined batch (``executemany``): each row has the keyword arguments of
     ``open_exception`` (pair, entity, ledger, record_id, reason, message, and optionally label, field, candidates)."""
+    from reconcile.quarantine import storable, storable_value  # noqa: PLC0415
+
     if not rows:
         return
+    # as open_exception: a record's own text may hold what PostgreSQL cannot store (NUL): the queue shows it escaped
     with conn.cursor() as cur:
         cur.executemany(db.sql("exceptions/open"), [{
-            "pair": r["pair"], "entity": r["entity"], "ledger": r["ledger"], "record_id": r["record_id"],
-            "label": r.get("label"), "reason": r["reason"], "field": r.get("field"), "message": r["message"],
-            "candidates": Jsonb(r["candidates"]) if r.get("candidates") is not None else None,
+            "pair": r["pair"], "entity": r["entity"], "ledger": r["ledger"], "record_id": storable(r["record_id"]),
+            "label": storable(r.get("label")), "reason": r["reason"], "field": storable(r.get("field")),
+            "message": storable(r["message"]),
+            "candidates": Jsonb(storable_value(r["candidates"])) if r.get("candidates") is not None else None,
             "run_id": run.run_id} for r in rows])
 
 

@@ -114,6 +114,9 @@ def rule_of(items: list[Evidence]) -> str:
     return "evidence:" + "+".join(e.field for e in items if e.weight > 0)
 
 
+_encode = json.JSONEncoder(default=str).encode  # one encoder for every pair (json.dumps with options builds one each)
+
+
 def score_stream(rows: Iterator[list[dict]], kind: str, thresholds: model.Thresholds) -> Iterator[list[tuple]]:
     """Score chunks of candidate rows; yield, per chunk, the pairs at or above the review threshold (or held back
     by a veto at link strength) as rows for match_scored."""
@@ -126,7 +129,7 @@ def score_stream(rows: Iterator[list[dict]], kind: str, thresholds: model.Thresh
             if weight < thresholds.review:
                 continue
             kept.append((row["xero_id"], row["quickbooks_id"], weight, bool(model.vetoes(items)), rule_of(items),
-                         row["x_label"], row["q_label"], json.dumps([e.as_dict() for e in items], default=str)))
+                         row["x_label"], row["q_label"], _encode([e.as_dict() for e in items])))
         yield kept
 
 
@@ -150,6 +153,8 @@ def score(conn: Any, spec: EntitySpec, pair: PairConfig, thresholds: model.Thres
     if kind == "contacts":
         conn.execute(db.sql("match/evidence/contacts_neighbours"), params)
     conn.execute(db.sql("match/evidence/pairs_distinct"), params)
+    if kind == "contacts":
+        conn.execute(db.sql("match/evidence/contacts_sorted"))
     conn.execute(db.sql("match/evidence/scored_table"))
     counts = {"candidates": 0, "kept": 0}
     _profiles.update(xero=Profiles(64), quickbooks=Profiles(5000))

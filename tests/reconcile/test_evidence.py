@@ -93,6 +93,23 @@ def test_a_trading_name_links_only_on_two_identifiers_of_its_own():
     assert score(legal, profile("Bean There", email="jo@harbourroast.co.uk"))[1] == "review"
 
 
+def test_an_address_without_a_postcode_on_one_side_is_its_first_line_and_town():
+    def placed(postcode):
+        row = {"name": "Tariq Thomas", "address_line1": "204 Ulverston St", "city": "Wetherby", "postal_code": postcode}
+        return contacts.profile(row)
+
+    with_postcode, without = placed("DC14 3NR"), placed(None)
+    # the same place is a blocking key of both copies, so the copy without a postcode still meets its partner
+    assert "at:204 ulverston street|wetherby" in set(contacts.identifiers(with_postcode)) & set(
+        contacts.identifiers(without))
+    [address] = [e for e in contacts.compare(with_postcode, without, set()) if e.field == "address"]
+    assert address.level == "same" and address.weight > 9
+    # several records on one side at that first line and town (a serviced office): weak evidence
+    [address] = [e for e in contacts.compare(with_postcode, without, {"at:204 ulverston street|wetherby"})
+                 if e.field == "address"]
+    assert address.level == "shared" and address.weight < 2
+
+
 def doc(number, total, date, lines=None, status="authorised", kind="ACCREC", currency="GBP"):
     return {"kind": kind, "number": number, "contact_id": "c", "date": dt.date.fromisoformat(date),
             "total": Decimal(total), "currency": currency, "status": status,

@@ -177,3 +177,49 @@ def test_documents_link_on_agreement_and_never_on_a_number_alone(books):
     queued = {e["record_id"] for e in query(books, "SELECT record_id FROM ledgerbridge.exceptions WHERE "
                                                    "entity = 'invoices' AND status = 'open'")}
     assert xs["deposit"]["ledger_id"] not in queued and xs["reused"]["ledger_id"] not in queued
+
+
+def test_copies_inside_a_crowd_of_one_name_are_linked_or_queued_never_both_created():
+    """More people of one name than the name's cap on each side (pairing everyone would be quadratic): copies of one
+    person are still found when a field one copy lacks (a postcode) would have sorted them apart, and a typo or an
+    initial in such a name is found by the address."""
+    from ledgerbridge.migrate import migrate
+    from reconcile.scoring import NAME_KEY_CAP
+    from tests.fixtures.db import create_database, drop_database
+
+    name, url = create_database("lb_match_crowd")
+    try:
+        migrate(url)
+        xs, qs = [], []
+        for i in range(NAME_KEY_CAP + 3):  # different people of the same names, everything else their own
+            for rows, ledger, n in ((xs, "xero", i), (qs, "quickbooks", i + 100)):
+                for who in ("Tariq Thomas", "Doris Whitworth", "Arjun Whitworth"):
+                    rows.append(contact(ledger, who, first_name=who.split()[0], last_name=who.split()[1],
+                                        email=f"{who.split()[0].lower()}{n}@gmail.com",
+                                        address_line1=f"{n + 1} Mill Road", city=f"Town{n}",
+                                        postal_code=f"AB{n % 90 + 1} 1AA"))
+        pairs = [  # (xero, quickbooks): one person each, the Xero copy without a postcode
+            (contact("xero", "Tariq Thomas", address_line1="204 Ulverston Street", city="Wetherby"),
+             contact("quickbooks", "Tariq Thomas", address_line1="204 Ulverston Street", city="Wetherby",
+                     postal_code="DC14 3NR")),
+            (contact("xero", "Doris Whtworth", address_line1="85 Thurso Lane", city="Keith"),
+             contact("quickbooks", "Doris Whitworth", address_line1="85 Thurso Lane", city="Keith",
+                     postal_code="LG1 4BE")),
+            (contact("xero", "A. Whitworth", address_line1="201 Lydney Lane", city="Upwey"),
+             contact("quickbooks", "Arjun Whitworth", first_name="Arjun", last_name="Whitworth",
+                     address_line1="201 Lydney Lane", city="Upwey", postal_code="ED5 7TU")),
+        ]
+        insert(url, "stg_xero_contacts", PAIR, xs + [x for x, _ in pairs])
+        insert(url, "stg_quickbooks_contacts", PAIR, qs + [q for _, q in pairs])
+        matching.match(ENTITIES["contacts"], cfg(), RunInfo("crowd", "test"), url)
+        links = {r["xero_id"]: r["quickbooks_id"] for r in query(url, "SELECT * FROM ledgerbridge.xref")}
+        held = set()
+        for e in query(url, "SELECT * FROM ledgerbridge.exceptions WHERE status = 'open'"):
+            held.add(e["record_id"])
+            held.update(c["id"] for c in e["candidates"]["candidates"])
+        for x, q in pairs:
+            assert links.get(x["ledger_id"]) == q["ledger_id"] or {x["ledger_id"], q["ledger_id"]} <= held, x["name"]
+        truth = {x["ledger_id"]: q["ledger_id"] for x, q in pairs}
+        assert all(truth.get(x) == q for x, q in links.items())  # the crowd's different people are never linked
+    finally:
+        drop_database(name)

@@ -1,9 +1,10 @@
 -- Which scored pairs link: at least the link weight, no veto, the best candidate of both records, and ahead of
 -- every other candidate of either by %(margin)s bits (a record's rival is its next-best candidate, or its best when
--- this pair is not the best; two equal best candidates are each other's rival).
+-- this pair is not the best; two equal best candidates are each other's rival). Only the narrow columns are ranked;
+-- the evidence is joined back for the pairs that link or wait.
 CREATE TEMP TABLE match_decided ON COMMIT DROP AS
 WITH ranked AS (
-    SELECT s.*,
+    SELECT s.xero_id, s.quickbooks_id, s.weight, s.vetoed,
            count(*) OVER wx AS x_n, max(weight) OVER wx AS x_best, nth_value(weight, 2) OVER wx AS x_second,
            count(*) OVER wq AS q_n, max(weight) OVER wq AS q_best, nth_value(weight, 2) OVER wq AS q_second
     FROM match_scored s
@@ -17,7 +18,7 @@ rivals AS (
            CASE WHEN q_n = 1 THEN NULL WHEN weight = q_best THEN q_second ELSE q_best END AS q_rival
     FROM ranked r
 )
-SELECT xero_id, quickbooks_id, weight, vetoed, rule, x_label, q_label, evidence,
+SELECT xero_id, quickbooks_id, weight, vetoed,
        (weight >= %(link)s AND NOT vetoed
         AND COALESCE(x_rival, -1e6) <= weight - %(margin)s AND COALESCE(q_rival, -1e6) <= weight - %(margin)s)
            AS link,
