@@ -179,6 +179,11 @@ def status(*, db_url: str | None = None, out: TextIO | None = None,
     out = _out(out)
     now = now or dt.datetime.now(dt.timezone.utc)
     rows = _store(db_url).health()
+    stored = {r["conn_id"] for r in rows}
+    for ledger, conn_id in _paired_connections():
+        if conn_id not in stored:
+            print(f"{conn_id} ({_name(ledger)}): named in the pairs file, no tokens stored: connect it with "
+                  f"python -m ledgerbridge.connect {ledger} --conn-id {conn_id}", file=out)
     if not rows:
         print("No ledger connection has tokens stored yet: run python -m ledgerbridge.connect xero|quickbooks "
               "--conn-id ID", file=out)
@@ -195,6 +200,18 @@ def status(*, db_url: str | None = None, out: TextIO | None = None,
                                            if row["last_invalid_grant_at"] else "never"), file=out)
         row["dies_at"], row["dies_because"] = when, why
     return rows
+
+
+def _paired_connections() -> list[tuple[str, str]]:
+    """(ledger, conn_id) of every pair in the pairs file; [] when it cannot be read here."""
+    try:
+        from reconcile.config import load_pairs  # noqa: PLC0415
+
+        pairs = load_pairs()
+    except Exception:  # noqa: BLE001 - status still shows the stored connections
+        return []
+    return sorted({(ledger, getattr(cfg, f"{ledger}_conn_id")) for cfg in pairs.values()
+                   for ledger in ("xero", "quickbooks")})
 
 
 def _ts(value: dt.datetime | None) -> str:
