@@ -76,6 +76,11 @@ def connect(ledger: str, conn_id: str, *, client_id: str | None = None, client_s
         client_secret = getpass.getpass(f"{ledger} client secret: ")
     scope = (XERO_LEGACY_SCOPES if legacy_scopes else XERO_GRANULAR_SCOPES) if ledger == "xero" else INTUIT_SCOPES
     auth = Authorization(provider, client_id, redirect_uri, scope)
+    try:
+        store = _store(db_url)  # ledgerbridge's database, checked (and migrated) before a code is spent
+    except Exception as exc:  # noqa: BLE001 - one line, whatever the driver raised
+        raise ConnectError(f"ledgerbridge's database is not reachable ({type(exc).__name__}): set "
+                           "LEDGERBRIDGE_DB_URL or the Airflow connection ledger_db") from None
 
     listener = None if no_browser else Listener(redirect_uri)  # a busy port fails here, before the browser opens
     try:
@@ -110,7 +115,6 @@ def connect(ledger: str, conn_id: str, *, client_id: str | None = None, client_s
     extra.update(_endpoints(provider, api_url))
     missing = sorted(set(scope.split()) - set(granted.split()))
 
-    store = _store(db_url)
     airflow_conns.put(conn_id, ledger, client_id, client_secret, extra,
                       description=f"{_name(ledger)}: {company_name or company_id} (ledgerbridge connect)")
     store.seed(conn_id, ledger, grant, company_id=company_id, company_name=company_name, scopes=granted)
