@@ -28,6 +28,9 @@ def get(conn_id: str) -> Any | None:
         return Connection.get_connection_from_secrets(conn_id)
     except AirflowNotFoundException:
         return None
+    except Exception as exc:  # noqa: BLE001 - checked before the consent, so no code is spent for nothing
+        raise ConnectError(f"Airflow's connections cannot be read ({type(exc).__name__}): is its metadata database "
+                           "set up (make airflow, or airflow db migrate) and this the Airflow environment?") from None
 
 
 def put(conn_id: str, conn_type: str, login: str, password: str, extra: dict[str, Any], *,

@@ -76,6 +76,11 @@ def connect(ledger: str, conn_id: str, *, client_id: str | None = None, client_s
         client_secret = getpass.getpass(f"{ledger} client secret: ")
     scope = (XERO_LEGACY_SCOPES if legacy_scopes else XERO_GRANULAR_SCOPES) if ledger == "xero" else INTUIT_SCOPES
     auth = Authorization(provider, client_id, redirect_uri, scope)
+    try:
+        store = _store(db_url)  # ledgerbridge's database, checked (and migrated) before a code is spent
+    except Exception as exc:  # noqa: BLE001 - one line, whatever the driver raised
+        raise ConnectError(f"ledgerbridge's database is not reachable ({type(exc).__name__}): set "
+                           "LEDGERBRIDGE_DB_URL or the Airflow connection ledger_db") from None
 
     listener = None if no_browser else Listener(redirect_uri)  # a busy port fails here, before the browser opens
     try:
@@ -110,7 +115,6 @@ def connect(ledger: str, conn_id: str, *, client_id: str | None = None, client_s
     extra.update(_endpoints(provider, api_url))
     missing = sorted(set(scope.split()) - set(granted.split()))
 
-    store = _store(db_url)
     airflow_conns.put(conn_id, ledger, client_id, client_secret, extra,
                       description=f"{_name(ledger)}: {company_name or company_id} (ledgerbridge connect)")
     store.seed(conn_id, ledger, grant, company_id=company_id, company_name=company_name, scopes=granted)
@@ -179,6 +183,11 @@ def status(*, db_url: str | None = None, out: TextIO | None = None,
     out = _out(out)
     now = now or dt.datetime.now(dt.timezone.utc)
     rows = _store(db_url).health()
+    stored = {r["conn_id"] for r in rows}
+    for ledger, conn_id in _paired_connections():
+        if conn_id not in stored:
+            print(f"{conn_id} ({_name(ledger)}): named in the pairs file, no tokens stored: connect it with "
+                  f"python -m ledgerbridge.connect {ledger} --conn-id {conn_id}", file=out)
     if not rows:
         print("No ledger connection has tokens stored yet: run python -m ledgerbridge.connect xero|quickbooks "
               "--conn-id ID", file=out)
@@ -195,6 +204,18 @@ def status(*, db_url: str | None = None, out: TextIO | None = None,
                                            if row["last_invalid_grant_at"] else "never"), file=out)
         row["dies_at"], row["dies_because"] = when, why
     return rows
+
+
+def _paired_connections() -> list[tuple[str, str]]:
+    """(ledger, conn_id) of every pair in the pairs file; [] when it cannot be read here."""
+    try:
+        from reconcile.config import load_pairs  # noqa: PLC0415
+
+        pairs = load_pairs()
+    except Exception:  # noqa: BLE001 - status still shows the stored connections
+        return []
+    return sorted({(ledger, getattr(cfg, f"{ledger}_conn_id")) for cfg in pairs.values()
+                   for ledger in ("xero", "quickbooks")})
 
 
 def _ts(value: dt.datetime | None) -> str:
