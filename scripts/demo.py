@@ -60,7 +60,7 @@ def demo_database(server_url: str) -> str:
 def connection(ledger: str, info: dict) -> str:
     import json  # noqa: PLC0415
 
-    extra = {"refresh_token": info["refresh_token"], "api_url": info["base_url"], "token_url": info["token_url"]}
+    extra = {"refresh_token": info["refresh_token"], "api_url": info["base_url"], "oauth_url": info["token_url"]}
     if ledger == "xero":
         extra.update(tenant_id=info["tenant_id"], connections_url=info["connections_url"])
     else:
