@@ -17,6 +17,8 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
+from fastapi import Request  # module level: the route signatures below are resolved against these globals
+
 log = logging.getLogger(__name__)
 
 PREFIX = "/ledgerbridge"
@@ -132,12 +134,12 @@ def render(state: dict[str, Any], links: dict[tuple[str, str], dict[str, int]] |
 
 
 def create_app() -> Any:
-    from fastapi import Depends, FastAPI, HTTPException, Request  # noqa: PLC0415
+    from fastapi import Depends, FastAPI, HTTPException  # noqa: PLC0415
     from fastapi.responses import HTMLResponse, JSONResponse  # noqa: PLC0415
 
     app = FastAPI(title="ledgerbridge", docs_url=None, redoc_url=None, openapi_url=None)
 
-    def authorised(request: Request) -> None:
+    async def authorised(request: Request) -> None:
         """The api-server's own check: the UI's JWT (``_token`` cookie or a bearer header) and DAG-run read access."""
         token = request.cookies.get("_token")
         header = request.headers.get("authorization", "")
@@ -151,7 +153,7 @@ def create_app() -> Any:
         user = None
         if token:
             try:
-                user = manager.get_user_from_token(token)
+                user = await manager.get_user_from_token(token)
             except Exception:  # noqa: BLE001 - an expired or foreign token is no user
                 user = None
         if user is None and _all_admins():
@@ -199,14 +201,14 @@ def _all_admins() -> bool:
         return False
 
 
-try:
-    from airflow.plugins_manager import AirflowPlugin
-except ImportError:  # pragma: no cover - imported outside Airflow (e.g. for render())
-    AirflowPlugin = object  # type: ignore[assignment,misc]
+from airflow.plugins_manager import AirflowPlugin  # noqa: E402
+
+from ledgerbridge.timetables import NightlyTimetable  # noqa: E402
 
 
 class LedgerbridgePlugin(AirflowPlugin):  # type: ignore[misc]
     name = "ledgerbridge"
+    timetables = [NightlyTimetable]
     fastapi_apps = [{"app": create_app(), "url_prefix": PREFIX, "name": "ledgerbridge"}]
     external_views = [{"name": "ledgerbridge", "href": f"{PREFIX}/", "destination": "nav", "category": "browse",
                        "url_route": "ledgerbridge"}]

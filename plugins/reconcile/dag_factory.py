@@ -21,7 +21,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from airflow.sdk import Asset, CronTriggerTimetable, Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 
 from reconcile import tasks
 from reconcile.entities.base import EntitySpec
@@ -40,15 +40,16 @@ POOLS = {"xero": "ledgerbridge_xero", "quickbooks": "ledgerbridge_quickbooks"}
 NIGHTLY = "0 2 * * *"
 
 
-def nightly_schedule() -> CronTriggerTimetable:
-    """02:00 UTC, and no run of a night that passed before the DAG was first unpaused.
+def nightly_schedule() -> Any:
+    """02:00 UTC; a night missed while the DAG was paused or Airflow was down is not run when it comes back.
 
-    With a start_date, Airflow's cron timetable (catchup off) schedules the latest past 02:00 the moment the DAG is
-    unpaused: triggering nightly_alignment from the UI with "unpause on trigger" then started that scheduled run,
-    with no conf, and the operator's run waited behind it (max_active_runs=1). Without a start_date,
-    ``run_immediately=False`` makes the first scheduled run the next 02:00, so the operator's run is the only one.
+    Airflow's own cron timetable (catchup off) schedules the latest past 02:00 the moment the DAG is unpaused, so
+    triggering nightly_alignment from the UI with "unpause on trigger" also started that run, with no conf, and the
+    operator's run waited behind it (max_active_runs=1). See ledgerbridge.timetables.
     """
-    return CronTriggerTimetable(NIGHTLY, timezone="UTC", run_immediately=False)
+    from ledgerbridge.timetables import NightlyTimetable  # noqa: PLC0415
+
+    return NightlyTimetable(NIGHTLY, timezone="UTC")
 
 
 def aligned_asset(entity: str) -> Asset:
@@ -171,7 +172,8 @@ def build_entity_dag(spec: EntitySpec, schedule: Any, *, doc_md: str | None = No
 def build_nightly_dag(doc_md: str) -> Any:
     @dag(
         dag_id="nightly_alignment",
-        schedule=nightly_schedule(),  # no start_date: see nightly_schedule
+        schedule=nightly_schedule(),
+        start_date=START,
         catchup=False,
         max_active_runs=1,
         default_args=DEFAULT_ARGS,
