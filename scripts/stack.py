@@ -34,10 +34,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 from scripts import devenv  # noqa: E402
 
-STACK = devenv.LOCAL / "stack"
+STACK = Path(os.environ.get("LEDGERBRIDGE_STACK_DIR", devenv.LOCAL / "stack"))
 STATE_FILE = STACK / "state.json"
 LOG_FILE = STACK / "stack.log"
-SANDBOX_STATE = devenv.LOCAL / "sandbox"
+SANDBOX_STATE = Path(os.environ.get("LEDGERBRIDGE_SANDBOX_STATE", devenv.LOCAL / "sandbox"))
+SANDBOX_ARGS = os.environ.get("LEDGERBRIDGE_SANDBOX_ARGS", "").split()  # e.g. "--rate-limits off" (tests)
 SEED, SIZE = os.environ.get("LEDGERBRIDGE_DEMO_SEED", "42"), os.environ.get("LEDGERBRIDGE_DEMO_SIZE", "40")
 
 
@@ -129,7 +130,8 @@ def serve() -> int:
         for ledger in ("xero", "quickbooks"):
             state = SANDBOX_STATE / ledger
             seed = [] if state.exists() else ["--seed", SEED, "--size", SIZE]  # no demo yet: the same books
-            boxes[ledger] = process.start(ledger, "--port", ports[ledger], "--state", str(state), *seed)
+            boxes[ledger] = process.start(ledger, "--port", ports[ledger], "--state", str(state), *seed,
+                                          *SANDBOX_ARGS)
             say(f"sandbox {ledger} at {boxes[ledger].base_url} on {state}")
         from ledgerbridge.migrate import migrate  # noqa: PLC0415
 
