@@ -2,8 +2,8 @@
 
 Starts an api-server, a scheduler (LocalExecutor) and a dag-processor on a free port with the environment
 scripts/devenv.py sets, triggers each DAG after the previous one finished, and stops Airflow again. The runs, task
-states and task logs stay in the metadata database and .local/airflow/logs, where ``make airflow`` shows them.
-DAGs it had to unpause are paused again, so their schedules do not fire later in ``make airflow``.
+states and task logs stay in the metadata database and .local/airflow/logs, where ``make up`` shows them.
+DAGs it had to unpause are paused again, so their schedules do not fire later in ``make up``.
 
     python scripts/devenv.py exec -- .venv/bin/python scripts/airflow_run.py sync_contacts sync_invoices \\
         [--conf JSON] [--env NAME=VALUE ...] [--connection CONN_ID=JSON_OR_URI ...] [--timeout SECONDS]
@@ -53,7 +53,7 @@ def run_dags(dag_ids: Sequence[str], *, conf: Mapping[str, Any] | None = None,
             say(result.summary() if result.ok else cluster.explain(result))
             if not result.ok and stop_on_failure:
                 break
-    say(f"task logs: {settings.logs}; see the runs with `make airflow`")
+    say(f"task logs: {settings.logs}; see the runs with `make up`")
     return results
 
 
