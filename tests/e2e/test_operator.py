@@ -199,8 +199,9 @@ def _connection_uri(stack: Stack, conn_id: str) -> str:
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     value = json.loads(done.stdout)[0]
+    extra = value.get("extra_dejson") or {}
     return json.dumps({"conn_type": value["conn_type"], "login": value["login"], "password": value["password"],
-                       "extra": json.loads(value["extra"] or "{}")})
+                       "extra": json.loads(extra) if isinstance(extra, str) else extra})
 
 
 def test_the_plugin_page_shows_the_open_queue(stack: Stack, page: Any, screenshot: Any) -> None:
