@@ -10,7 +10,8 @@ running until ``make down``:
   http://localhost:$LEDGERBRIDGE_AIRFLOW_PORT (default 8080).
 
 Then it stores, through Airflow's REST API, the connections the tasks use (``ledger_db`` pointing at the demo's
-database, and each pair's Xero and QuickBooks connections pointing at the sandboxes) in Airflow's metadata database,
+database, and each pair's Xero and QuickBooks connections pointing at the sandboxes, except a connection that
+already reaches a real organisation, which is kept) in Airflow's metadata database,
 where Admin -> Connections shows them and a restart keeps them, and unpauses the ledgerbridge DAGs so a cleared task
 or a triggered run goes ahead (see the README, "The operator's loop", for how a production deployment chooses).
 
@@ -83,6 +84,18 @@ def connection_value(ledger: str, info: dict[str, Any]) -> dict[str, Any]:
     return {"conn_type": ledger, "login": info["client_id"], "password": info["client_secret"], "extra": extra}
 
 
+def points_at_sandbox(connection: dict[str, Any]) -> bool:
+    """Whether a stored connection (as the REST API shows it) reaches a local sandbox rather than a real ledger."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        extra = json.loads(connection.get("extra") or "{}")
+    except ValueError:
+        return False
+    host = urlsplit(str(extra.get("api_url") or "")).hostname
+    return host in ("127.0.0.1", "localhost", "::1")
+
+
 def postgres_connection(url: str) -> dict[str, Any]:
     from urllib.parse import unquote, urlsplit  # noqa: PLC0415
 
@@ -147,6 +160,10 @@ def serve() -> int:
         say(f"Airflow at {cluster.url} in {cluster.timings['start']:.0f}s")
         cluster.set_connection("ledger_db", postgres_connection(db_url))
         for conn_id, ledger in pair_conn_ids().items():
+            existing = cluster.call("GET", f"/connections/{conn_id}", ok_missing=True)
+            if existing is not None and not points_at_sandbox(existing):
+                say(f"keeping connection {conn_id}: it reaches a real organisation (`make connect` made it)")
+                continue
             cluster.set_connection(conn_id, connection_value(ledger, boxes[ledger].info))
         for dag_id in ledgerbridge_dags():
             cluster.wait_for_dag(dag_id, timeout=300)

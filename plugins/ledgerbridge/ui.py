@@ -1,9 +1,9 @@
 """ledgerbridge's page in the Airflow UI: the latest run of each pair and entity, and the open exception queue.
 
-An Airflow 3 plugin (registered through the ``airflow.plugins`` entry point in pyproject.toml): a small FastAPI app
-the api-server mounts at ``/ledgerbridge``, and a nav entry ("ledgerbridge", under Browse) that shows it inside
-the UI. Plain HTML, no JavaScript; every statement in include/sql/ui/. It reads ledgerbridge's database (the
-``ledger_db`` connection, else LEDGERBRIDGE_DB_URL) and never writes.
+Routes of the ledgerbridge Airflow 3 plugin (plugins/ledgerbridge_plugin.py), which the api-server mounts at
+``/ledgerbridge``, and a nav entry ("ledgerbridge", under Browse) that shows the page inside the UI. Plain HTML, no
+JavaScript; every statement in include/sql/ui/. It reads ledgerbridge's database (the ``ledger_db`` connection,
+else LEDGERBRIDGE_DB_URL) and never writes.
 
 Access: the api-server's own authentication. The UI keeps the user's JWT in the ``_token`` cookie, which the page
 sends; the app asks Airflow's auth manager whether that user may read DAG runs, so it is as open or closed as the
@@ -133,11 +133,12 @@ def render(state: dict[str, Any], links: dict[tuple[str, str], dict[str, int]] |
     return "".join(out)
 
 
-def create_app() -> Any:
-    from fastapi import Depends, FastAPI, HTTPException  # noqa: PLC0415
+def create_router() -> Any:
+    """The page's routes, mounted by the ledgerbridge plugin (plugins/ledgerbridge_plugin.py) under /ledgerbridge."""
+    from fastapi import APIRouter, Depends, HTTPException  # noqa: PLC0415
     from fastapi.responses import HTMLResponse, JSONResponse  # noqa: PLC0415
 
-    app = FastAPI(title="ledgerbridge", docs_url=None, redoc_url=None, openapi_url=None)
+    router = APIRouter()
 
     async def authorised(request: Request) -> None:
         """The api-server's own check: the UI's JWT (``_token`` cookie or a bearer header) and DAG-run read access."""
@@ -172,14 +173,14 @@ def create_app() -> Any:
             log.exception("ledgerbridge page: cannot read the database")
             raise HTTPException(status_code=503, detail=f"cannot read ledgerbridge's database: {exc}") from exc
 
-    @app.get("/", response_class=HTMLResponse, dependencies=[Depends(authorised)])
+    @router.get("/", response_class=HTMLResponse, dependencies=[Depends(authorised)])
     def page() -> str:
         state = state_or_error()
         runs = {(e["entity"], e["first_run_id"] or e["last_run_id"] or "") for e in state["queue"]}
         links = {key: pair_map_indexes(f"sync_{key[0]}", key[1]) for key in runs if key[1]}
         return render(state, links)
 
-    @app.get("/api/state", dependencies=[Depends(authorised)])
+    @router.get("/api/state", dependencies=[Depends(authorised)])
     def api_state() -> JSONResponse:
         state = state_or_error()
         return JSONResponse({"ready": state["ready"], "open": state["open"],
@@ -188,7 +189,7 @@ def create_app() -> Any:
                              "runs": [{k: (str(v) if k == "updated_at" else v) for k, v in r.items()}
                                       for r in state["runs"]]})
 
-    return app
+    return router
 
 
 def _all_admins() -> bool:
@@ -201,14 +202,6 @@ def _all_admins() -> bool:
         return False
 
 
-from airflow.plugins_manager import AirflowPlugin  # noqa: E402
-
-from ledgerbridge.timetables import NightlyTimetable  # noqa: E402
-
-
-class LedgerbridgePlugin(AirflowPlugin):  # type: ignore[misc]
-    name = "ledgerbridge"
-    timetables = [NightlyTimetable]
-    fastapi_apps = [{"app": create_app(), "url_prefix": PREFIX, "name": "ledgerbridge"}]
-    external_views = [{"name": "ledgerbridge", "href": f"{PREFIX}/", "destination": "nav", "category": "browse",
-                       "url_route": "ledgerbridge"}]
+# Shown in the UI's nav (Browse -> ledgerbridge), the page in an iframe; registered by plugins/ledgerbridge_plugin.py.
+EXTERNAL_VIEW = {"name": "ledgerbridge", "href": f"{PREFIX}/", "destination": "nav", "category": "browse",
+                 "url_route": "ledgerbridge"}
