@@ -228,10 +228,10 @@ def _add_connection(page: Any, ui: str, conn_id: str, hook_name: str, fields: di
     dialog.get_by_label("Connection ID").fill(conn_id)
     dialog.get_by_role("combobox", name="Connection Type").fill(hook_name)
     page.keyboard.press("Enter")
-    dialog.get_by_role("button", name="Extra Fields", exact=True).click()
-    shown = {name: dialog.locator(f"#element_{name}").input_value() for name in fields if name.endswith("url")}
-    dialog.get_by_label("Client ID").fill(fields.pop("login"))
+    dialog.get_by_label("Client ID").fill(fields.pop("login"))  # "Standard Fields", open first
     dialog.get_by_label("Client secret").fill(fields.pop("password"))
+    dialog.get_by_role("button", name="Extra Fields", exact=True).click()  # one section open at a time
+    shown = {name: dialog.locator(f"#element_{name}").input_value() for name in fields if name.endswith("url")}
     for name, value in fields.items():
         dialog.locator(f"#element_{name}").fill(value)
     dialog.get_by_role("button", name="Save").click()
