@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py exec --
 
-.PHONY: install browser test demo airflow connect migrate sandbox-xero sandbox-quickbooks lock bench clean
+.PHONY: install browser test demo airflow up down psql connect migrate sandbox-xero sandbox-quickbooks lock bench clean
 
 # The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -36,9 +36,19 @@ migrate: install
 demo: install
 	$(DEVENV) $(PY) scripts/demo.py
 
-# The Airflow UI (api-server, scheduler, dag-processor) on the same metadata database as the demo.
-airflow: install
-	$(DEVENV) $(PY) scripts/airflow_ui.py
+# The operator's stack, left running in the background: PostgreSQL, both sandboxes on the demo's books, Airflow
+# (api-server, scheduler, dag-processor) on the demo's metadata database with the connections stored and the DAGs
+# unpaused. `make down` stops it; `make psql` opens ledgerbridge's database. `make airflow` is the same as `make up`.
+up: install
+	$(PY) scripts/stack.py up
+
+airflow: up
+
+down:
+	$(PY) scripts/stack.py down
+
+psql:
+	$(PY) scripts/stack.py psql
 
 # Connect a real organisation: make connect LEDGER=xero CONN_ID=xero_default ARGS="--client-id ..."
 LEDGER ?= xero
@@ -63,5 +73,6 @@ lock:
 	  .local/lockvenv/bin/pip freeze | grep -v '^-e' ) > requirements.txt
 
 clean:
+	-$(PY) scripts/stack.py down
 	-$(PY) scripts/devenv.py pg-stop
 	rm -rf .local $(VENV)

@@ -42,6 +42,7 @@ def main() -> int:
 
             migrate(url)
             os.environ["LEDGERBRIDGE_DB_URL"] = url
+            os.environ["AIRFLOW_CONN_LEDGER_DB"] = url  # the connection wins over LEDGERBRIDGE_DB_URL
             for ledger in ("xero", "quickbooks"):
                 boxes[ledger] = process.start(ledger, "--port", "0", "--seed", "3", "--size", str(size),
                                               "--rate-limits", "off")

@@ -1,6 +1,6 @@
 """A small client for the Airflow 3 REST API (``/api/v2``): trigger DAG runs, wait for them, read their tasks and logs.
 
-Used by the test harness (tests/fixtures/airflow.py), ``make demo`` and ``make airflow`` through
+Used by the test harness (tests/fixtures/airflow.py), ``make demo`` and ``make up`` through
 :class:`scripts.airflowctl.AirflowCluster`. It talks plain HTTP with ``requests``, so it never imports Airflow and can
 run in any process. Our clusters use the SimpleAuthManager with every user an admin, which authorises every request
 on the server side; no token is needed.

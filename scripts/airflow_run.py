@@ -2,8 +2,8 @@
 
 Starts an api-server, a scheduler (LocalExecutor) and a dag-processor on a free port with the environment
 scripts/devenv.py sets, triggers each DAG after the previous one finished, and stops Airflow again. The runs, task
-states and task logs stay in the metadata database and .local/airflow/logs, where ``make airflow`` shows them.
-DAGs it had to unpause are paused again, so their schedules do not fire later in ``make airflow``.
+states and task logs stay in the metadata database and .local/airflow/logs, where ``make up`` shows them.
+DAGs it had to unpause are paused again, so their schedules do not fire later in ``make up``.
 
     python scripts/devenv.py exec -- .venv/bin/python scripts/airflow_run.py sync_contacts sync_invoices \\
         [--conf JSON] [--env NAME=VALUE ...] [--connection CONN_ID=JSON_OR_URI ...] [--timeout SECONDS]
@@ -53,7 +53,49 @@ def run_dags(dag_ids: Sequence[str], *, conf: Mapping[str, Any] | None = None,
             say(result.summary() if result.ok else cluster.explain(result))
             if not result.ok and stop_on_failure:
                 break
-    say(f"task logs: {settings.logs}; see the runs with `make airflow`")
+    say(f"task logs: {settings.logs}; see the runs with `make up`")
+    return results
+
+
+def run_chain(head: str, chain: Sequence[str], *, conf: Mapping[str, Any] | None = None,
+              env: Mapping[str, str] | None = None, connections: Mapping[str, Any] | None = None,
+              timeout: float = 900.0, say: Callable[[str], None] = print) -> list[RunResult]:
+    """Trigger ``head`` once under the real scheduler and follow the DAGs of ``chain`` it starts through asset
+    events, as production runs; return the results in chain order (head first), stopping at the first failure.
+
+    Every DAG is unpaused for the run (asset-triggered runs need it) and left so (the chain stays runnable from the
+    UI afterwards); ``connections`` are stored in the metadata database, where the UI shows them.
+    """
+    import time  # noqa: PLC0415
+
+    settings = ClusterSettings.from_environ(schedules=True)
+    settings.env.update(env or {})
+    for conn_id in connections or {}:  # the stored connection, not an environment variable, is what tasks read
+        settings.env.pop(f"AIRFLOW_CONN_{conn_id.upper()}", None)
+    results: list[RunResult] = []
+    with AirflowCluster.start(settings) as cluster:
+        say(f"Airflow up at {cluster.url} in {cluster.timings['start']:.1f}s "
+            f"(metadata db migrate {cluster.timings['migrate']:.1f}s)")
+        for conn_id, value in (connections or {}).items():
+            cluster.set_connection(conn_id, value)
+        for dag_id in [head, *chain]:
+            cluster.wait_for_dag(dag_id, timeout=300)
+            cluster.set_paused(dag_id, False)
+        known = {dag_id: {r["dag_run_id"] for r in cluster.runs(dag_id)} for dag_id in chain}
+        started = time.monotonic()
+        head_run = cluster.trigger(head, conf)
+        result = cluster.wait(head, head_run, timeout=timeout)
+        results.append(result)
+        say(result.summary() if result.ok else cluster.explain(result))
+        for dag_id in chain:
+            if not result.ok:
+                break
+            left = max(30.0, timeout - (time.monotonic() - started))
+            run_id = cluster.wait_for_new_run(dag_id, known[dag_id], timeout=left)
+            result = cluster.wait(dag_id, run_id, timeout=left)
+            results.append(result)
+            say(result.summary() if result.ok else cluster.explain(result))
+    say(f"task logs: {settings.logs}; see the runs with `make up`")
     return results
 
 

@@ -1,4 +1,4 @@
-"""Airflow 3 run as its separate components, the way the test harness, ``make demo`` and ``make airflow`` need it.
+"""Airflow 3 run as its separate components, the way the test harness, ``make demo`` and ``make up`` need it.
 
 A cluster is an ``api-server``, a ``scheduler`` with the LocalExecutor and a ``dag-processor`` (a ``triggerer`` on
 request), started as subprocesses of this process with one environment: the same AIRFLOW_HOME and metadata
@@ -6,7 +6,7 @@ database, one JWT secret (the scheduler signs the tokens tasks present to the ap
 component must share it) and the execution-API URL of our api-server. Each component writes to its own log file;
 errors carry the tails of those files so a failure on CI can be read from the test report.
 
-    settings = ClusterSettings.from_environ()          # the env scripts/devenv.py sets (make demo / make airflow)
+    settings = ClusterSettings.from_environ()          # the env scripts/devenv.py sets (make demo / make up)
     with AirflowCluster.start(settings) as cluster:
         result = cluster.run("sync_contacts", {"pair": "harbour"}, timeout=600)
 
@@ -256,7 +256,7 @@ class AirflowCluster(AirflowAPI):
         scheduler and dag-processor healthy.
 
         ``exclusive`` refuses to start when another scheduler is alive on the same metadata database (e.g.
-        ``make airflow`` while ``make demo`` runs): its tasks would run with the other cluster's environment.
+        ``make demo`` while ``make up`` runs): its tasks would run with the other cluster's environment.
         """
         settings.home.mkdir(parents=True, exist_ok=True)
         process_logs = process_logs or settings.home / "processes"
@@ -269,7 +269,7 @@ class AirflowCluster(AirflowAPI):
                 migrated = migrate(cluster.env) if migrate_db else 0.0
                 if exclusive and (others := live_schedulers(settings.metadata_url)):
                     raise ClusterError(f"a scheduler is already running on {settings.metadata_url} (host "
-                                       f"{others[0]}); stop it first (e.g. the `make airflow` terminal), or wait a "
+                                       f"{others[0]}); stop it first (`make down` stops the `make up` stack), or wait a "
                                        "minute if it just died")
             cluster.timings["migrate"] = migrated
             try:

@@ -3,9 +3,10 @@
 1. Start the Xero and QuickBooks sandboxes with seeded books (kept in .local/sandbox/, so they can be inspected
    afterwards by starting a sandbox on that folder), with their real rate limits.
 2. Reset ledgerbridge's own database (LEDGERBRIDGE_DEMO_DB, default ``ledgerbridge`` on the server) and migrate it.
-3. Run the nightly chain (nightly_alignment, every sync_<entity> DAG stage by stage, control_totals) through a
-   real Airflow scheduler on the metadata database that ``make airflow`` shows afterwards.
-   Before it, a few hostile records (sandbox/hostile.py: a NUL in a name and in a line, a document dated 1900, an
+3. Run the nightly chain as production does: one run of nightly_alignment under a real Airflow scheduler, every
+   sync_<entity> DAG and control_totals following through asset events, on the metadata database that ``make up``
+   serves afterwards (with the ledger connections stored there). Before it, a few hostile records
+   (sandbox/hostile.py: a NUL in a name and in a line, a document dated 1900, an
    invoice number QuickBooks cannot hold, a 300-character name, a negative invoice) are typed into the books
    through the ledgers' APIs beside an ordinary canary.
 4. Check the books ended aligned (a full re-read plans no write, and everything else waits in the exception queue),
@@ -60,7 +61,7 @@ def demo_database(server_url: str) -> str:
 def connection(ledger: str, info: dict) -> str:
     import json  # noqa: PLC0415
 
-    extra = {"refresh_token": info["refresh_token"], "api_url": info["base_url"], "token_url": info["token_url"]}
+    extra = {"refresh_token": info["refresh_token"], "api_url": info["base_url"], "oauth_url": info["token_url"]}
     if ledger == "xero":
         extra.update(tenant_id=info["tenant_id"], connections_url=info["connections_url"])
     else:
@@ -97,22 +98,22 @@ def main() -> int:
             state = STATE / ledger
             boxes[ledger] = process.start(ledger, "--port", "0", "--seed", SEED, "--size", SIZE, "--state", str(state))
             say(f"  {ledger:<10} {boxes[ledger].base_url}")
-        env = {
-            "LEDGERBRIDGE_DB_URL": db_url,
-            "AIRFLOW_CONN_LEDGER_DB": db_url,
-            "AIRFLOW_CONN_XERO_DEFAULT": connection("xero", boxes["xero"].info),
-            "AIRFLOW_CONN_QUICKBOOKS_DEFAULT": connection("quickbooks", boxes["quickbooks"].info),
-        }
+        env = {"LEDGERBRIDGE_DB_URL": db_url, "AIRFLOW_CONN_LEDGER_DB": db_url}
+        # the ledgers' connections are stored in Airflow's metadata database (Admin -> Connections shows them)
+        connections = {"xero_default": connection("xero", boxes["xero"].info),
+                       "quickbooks_default": connection("quickbooks", boxes["quickbooks"].info)}
         os.environ.update(env)
+        os.environ.update({f"AIRFLOW_CONN_{k.upper()}": v for k, v in connections.items()})  # this process's hooks
         planted = plant_hostile(db_url)
-        from scripts.airflow_run import run_dags  # noqa: PLC0415
+        from scripts.airflow_run import run_chain  # noqa: PLC0415
 
         from reconcile.entities import STAGES  # noqa: PLC0415
 
-        chain = ["nightly_alignment", *[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
-        say(f"\nRunning the nightly alignment through Airflow (scheduler + LocalExecutor): {len(chain)} DAGs ...")
-        results = run_dags(chain, env=env, timeout=900)
-        if len(results) < len(chain) or not all(r.ok for r in results):
+        chain = [*[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
+        say(f"\nThe nightly alignment under Airflow's scheduler: one run of nightly_alignment, then the "
+            f"{len(chain)} DAGs it starts through asset events ...")
+        results = run_chain("nightly_alignment", chain, env=env, connections=connections, timeout=900)
+        if len(results) < len(chain) + 1 or not all(r.ok for r in results):
             say("\nThe alignment did not finish: see the task logs above.")
             return 1
         aligned = report(db_url, [r.run_id for r in results], boxes)
@@ -221,12 +222,13 @@ def report(db_url: str, run_ids: list[str], boxes: dict[str, process.RunningSand
         aligned = aligned and result.aligned
     aligned = aligned and not unexplained
     say("\nWhere to look:")
-    say(f"  ledgerbridge's tables: psql {db_url}")
+    say(f"  ledgerbridge's tables: make psql   (psql {db_url}, while the server runs)")
     say("    ledgerbridge.run_summary, ledgerbridge.xref (links), ledgerbridge.differences, ledgerbridge.exceptions,")
     say("    ledgerbridge.outbox, ledgerbridge.audit_log, ledgerbridge.dq_results, ledgerbridge.stg_* (staged records)")
-    say("  the runs and task logs in the Airflow UI: make airflow   (then http://localhost:8080)")
-    say(f"  the sandbox books: python -m sandbox xero --state {STATE / 'xero'}   (and quickbooks likewise);")
-    say(f"    the seed's truth: {STATE / 'xero' / 'truth.json'}")
+    port = os.environ.get("LEDGERBRIDGE_AIRFLOW_PORT", "8080")
+    say(f"  the operator's stack: make up   (Airflow UI http://localhost:{port}, ledgerbridge's page "
+        f"http://localhost:{port}/ledgerbridge/, both sandboxes on these books, `make psql`; `make down` stops it)")
+    say(f"  the sandbox books: {STATE}   (the seed's truth: {STATE / 'xero' / 'truth.json'})")
     return aligned
 
 

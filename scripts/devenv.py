@@ -154,9 +154,22 @@ def project_env(db_url: str) -> dict[str, str]:
                    "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager")
     env.setdefault("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS", "True")
     env.setdefault("AIRFLOW__LOGGING__BASE_LOG_FOLDER", str(LOCAL / "airflow" / "logs"))
-    env.setdefault("AIRFLOW_CONN_LEDGER_DB", db_url)
+    # ledgerbridge's own tables live in the demo's database (LEDGERBRIDGE_DEMO_DB, default `ledgerbridge`), never in
+    # the server's `postgres` database: a run started from the UI must see the books the demo aligned.
+    env.setdefault("AIRFLOW_CONN_LEDGER_DB", ledger_db_url(db_url))
     env.setdefault("PYTHONPATH", os.pathsep.join([str(ROOT), str(ROOT / "plugins")]))
     return env
+
+
+def demo_db_name() -> str:
+    return os.environ.get("LEDGERBRIDGE_DEMO_DB", "ledgerbridge")
+
+
+def ledger_db_url(server_url: str) -> str:
+    """The URL of ledgerbridge's database (the one `make demo` fills and `make up` serves) on this server."""
+    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
+
+    return urlunsplit(urlsplit(server_url)._replace(path="/" + demo_db_name()))
 
 
 def ensure_database(server_url: str, name: str) -> None:
@@ -195,6 +208,7 @@ def main(argv: list[str]) -> int:
             _wait_for(url)
             env = project_env(url)
             ensure_database(url, env.get("LEDGERBRIDGE_AIRFLOW_DB", "ledgerbridge_airflow"))
+            ensure_database(url, demo_db_name())
             child = subprocess.Popen(rest, env=env, cwd=ROOT)
             while True:
                 try:

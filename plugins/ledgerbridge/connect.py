@@ -144,7 +144,8 @@ def _system_browser(url: str) -> None:
 def _endpoints(provider: Provider, api_url: str) -> dict[str, str]:
     """The URLs the hooks need, only where they differ from production (the hooks' defaults)."""
     production = provider_for(provider.ledger)
-    pairs = {"api_url": (api_url, production.api_url), "token_url": (provider.token_url, production.token_url),
+    # "oauth_url": Airflow masks extra fields whose name holds "token" (the hooks still read an older token_url)
+    pairs = {"api_url": (api_url, production.api_url), "oauth_url": (provider.token_url, production.token_url),
              "revoke_url": (provider.revoke_url, production.revoke_url)}
     if provider.ledger == "xero":
         pairs["connections_url"] = (provider.connections_url, production.connections_url)
@@ -241,7 +242,7 @@ def disconnect(conn_id: str, *, delete_connection: bool = False, db_url: str | N
     provider = provider_for(ledger)
     from dataclasses import replace  # noqa: PLC0415
 
-    provider = replace(provider, token_url=extra.get("token_url", provider.token_url),
+    provider = replace(provider, token_url=extra.get("oauth_url") or extra.get("token_url", provider.token_url),
                        revoke_url=extra.get("revoke_url", provider.revoke_url),
                        connections_url=extra.get("connections_url", provider.connections_url))
     if ledger == "xero":

@@ -210,7 +210,18 @@ class LedgerHook(BaseHook):
 
     @property
     def token_url(self) -> str:
-        return str(self.extra("token_url", self.default_token_url))
+        """The OAuth token endpoint: the connection's ``oauth_url`` (named without "token", which Airflow masks in
+        its forms), else the older ``token_url`` field, else the ledger's production endpoint.
+
+        A ``token_url`` of ``***`` is what Airflow's form saved when it showed the masked default: the production
+        endpoint was meant, and is used (with a warning saying how to correct the connection)."""
+        url = self.extra("oauth_url") or self.extra("token_url")
+        if url is not None and set(str(url)) == {"*"}:
+            log.warning("%s: Airflow connection %r has a masked token URL %r (saved from a form that hid it); "
+                        "using %s. Set its 'OAuth token endpoint' field (oauth_url) to correct it.",
+                        self.ledger, self.conn_id, url, self.default_token_url)
+            url = None
+        return str(url or self.default_token_url)
 
     def get_conn(self) -> requests.Session:
         if self._session is None:

@@ -9,6 +9,9 @@ from typing import Any
 
 _SECRET = {"type": ["string", "null"], "format": "password"}
 _TEXT = {"type": ["string", "null"]}
+# Extra fields are named without "token", "secret" or "password": Airflow masks (shows as ***) every field whose
+# name contains one, and a form saved as shown would store "***". Older connections' ``token_url`` still works.
+_OAUTH_URL_HELP = "where refresh tokens are exchanged (the production endpoint unless you use a sandbox)"
 
 
 def _url(default: str) -> dict[str, Any]:
@@ -35,7 +38,9 @@ def get_provider_info() -> dict[str, Any]:
                                                                  "enum": ["refresh_token", "client_credentials"]},
                                    "description": "client_credentials for a Xero custom connection"},
                     "api_url": {"label": "API base URL", "schema": _url("https://api.xero.com/api.xro/2.0")},
-                    "token_url": {"label": "Token URL", "schema": _url("https://identity.xero.com/connect/token")},
+                    "oauth_url": {"label": "OAuth token endpoint",
+                                  "schema": _url("https://identity.xero.com/connect/token"),
+                                  "description": _OAUTH_URL_HELP},
                     "connections_url": {"label": "Connections URL",
                                         "schema": _url("https://api.xero.com/connections")},
                 },
@@ -54,8 +59,9 @@ def get_provider_info() -> dict[str, Any]:
                     "refresh_token": {"label": "Refresh token", "schema": _SECRET,
                                       "description": "from the consent flow; ledgerbridge rotates it afterwards"},
                     "api_url": {"label": "API base URL", "schema": _url("https://quickbooks.api.intuit.com")},
-                    "token_url": {"label": "Token URL",
-                                  "schema": _url("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer")},
+                    "oauth_url": {"label": "OAuth token endpoint",
+                                  "schema": _url("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+                                  "description": _OAUTH_URL_HELP},
                     "minorversion": {"label": "minorversion", "schema": {"type": ["integer", "null"], "default": 75}},
                 },
                 "ui-field-behaviour": {

@@ -1,7 +1,7 @@
 """QuickBooksHook: the QuickBooks Online Accounting API v3 through an Airflow connection of type ``quickbooks``.
 
 Connection: login = client id, password = client secret; extras ``realm_id``, ``refresh_token`` (seeds the token
-store), ``minorversion`` (75), and the URLs ``api_url`` / ``token_url`` (production unless set).
+store), ``minorversion`` (75), and the URLs ``api_url`` / ``oauth_url`` (formerly ``token_url``) (production unless set).
 """
 
 from __future__ import annotations

@@ -40,6 +40,18 @@ POOLS = {"xero": "ledgerbridge_xero", "quickbooks": "ledgerbridge_quickbooks"}
 NIGHTLY = "0 2 * * *"
 
 
+def nightly_schedule() -> Any:
+    """02:00 UTC; a night missed while the DAG was paused or Airflow was down is not run when it comes back.
+
+    Airflow's own cron timetable (catchup off) schedules the latest past 02:00 the moment the DAG is unpaused, so
+    triggering nightly_alignment from the UI with "unpause on trigger" also started that run, with no conf, and the
+    operator's run waited behind it (max_active_runs=1). See ledgerbridge.timetables.
+    """
+    from ledgerbridge.timetables import NightlyTimetable  # noqa: PLC0415
+
+    return NightlyTimetable(NIGHTLY, timezone="UTC")
+
+
 def aligned_asset(entity: str) -> Asset:
     """Updated when an entity's alignment run has finished for every pair."""
     return Asset(name=f"ledgerbridge_{entity}_aligned", uri=f"ledgerbridge://aligned/{entity}")
@@ -160,7 +172,7 @@ def build_entity_dag(spec: EntitySpec, schedule: Any, *, doc_md: str | None = No
 def build_nightly_dag(doc_md: str) -> Any:
     @dag(
         dag_id="nightly_alignment",
-        schedule=NIGHTLY,
+        schedule=nightly_schedule(),
         start_date=START,
         catchup=False,
         max_active_runs=1,

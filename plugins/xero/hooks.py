@@ -2,7 +2,7 @@
 
 Connection: login = client id, password = client secret; extras ``tenant_id``, ``refresh_token`` (seeds the
 token store), ``grant_type`` (``refresh_token`` or ``client_credentials`` for a custom connection), and the URLs
-``api_url`` / ``token_url`` / ``connections_url`` (production unless set: that is how a sandbox is used).
+``api_url`` / ``oauth_url`` (formerly ``token_url``) / ``connections_url`` (production unless set: that is how a sandbox is used).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Each test states the calls it expects the hook to make; the sandbox's call log i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
@@ -219,3 +220,26 @@ def test_revoked_refresh_token_asks_to_reauthorise(xero, make_hook, airflow_conn
 def test_client_credentials_needs_no_refresh_token(xero, make_hook):
     hook = make_hook(grant_type="client_credentials")
     assert hook.request("GET", "Organisation").json()["Organisations"]
+
+
+def test_token_endpoint_field_has_no_masked_name_and_older_connections_still_work(xero, airflow_conn, ledger_db_url):
+    """Airflow masks extra fields whose name holds "token": the form field is ``oauth_url``; a connection saved
+    with the older ``token_url`` still refreshes, and one saved with the masked ``***`` falls back to the default
+    endpoint instead of posting to "***"."""
+    from ledgerbridge.provider import get_provider_info
+
+    fields = [name for ct in get_provider_info()["connection-types"] for name in ct["conn-fields"]]
+    assert "oauth_url" in fields and not [f for f in fields if "token" in f and f != "refresh_token"]
+
+    old = json.loads(xero_connection(xero.info))
+    old["extra"]["token_url"] = old["extra"].pop("oauth_url")
+    airflow_conn("xero_old_field", json.dumps(old))
+    hook = XeroHook("xero_old_field", token_store=TokenStore(ledger_db_url))
+    assert hook.token_url == xero.info["token_url"]
+    assert hook.access_token()
+
+    masked = json.loads(xero_connection(xero.info))
+    masked["extra"]["token_url"] = "***"
+    del masked["extra"]["oauth_url"]
+    airflow_conn("xero_masked", json.dumps(masked))
+    assert XeroHook("xero_masked", token_store=TokenStore(ledger_db_url)).token_url == XeroHook.default_token_url
