@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py exec --
 
-.PHONY: install browser test demo airflow up down psql connect migrate sandbox-xero sandbox-quickbooks lock bench clean
+.PHONY: install browser test demo airflow up down psql connect migrate report data-dictionary ui-check sandbox-xero sandbox-quickbooks lock bench clean
 
 # The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -49,6 +49,18 @@ down:
 
 psql:
 	$(PY) scripts/stack.py psql
+
+# The newest per-run HTML report (its path; opened in a browser when there is a desktop).
+report: install
+	$(PY) -m reconcile.report latest --open
+
+# docs/data-dictionary.md from the COMMENT ON text of the report views (a scratch database, migrated, dropped).
+data-dictionary: install
+	$(DEVENV) $(PY) scripts/data_dictionary.py
+
+# Headless Chromium through the Airflow UI: screenshots of the DAG list, a nightly run and a task log.
+ui-check: install browser
+	$(DEVENV) $(PY) -m pytest tests/e2e/test_ui.py -q
 
 # Connect a real organisation: make connect LEDGER=xero CONN_ID=xero_default ARGS="--client-id ..."
 LEDGER ?= xero
