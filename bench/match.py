@@ -229,6 +229,8 @@ def main() -> int:
     print("wall s: the matcher's elapsed seconds; cpu s: its process's CPU seconds; pg s: its PostgreSQL backend's "
           "CPU seconds (the machine may be shared: the load average is printed before each size)")
     failed = False
+    slow = {"cpu": [], "wall": []}  # sizes whose contacts missed the time goal, by CPU seconds and by wall seconds
+    limits = {10000: 10.0, 100000: 60.0}
     for size in sizes:
         name = f"lb_bench_match_{os.getpid()}_{size}"
         with psycopg.connect(server, autocommit=True) as conn:
@@ -249,6 +251,9 @@ def main() -> int:
             precision, recall = report("contacts", size, ev, run, category, f"   keys {keys_ms:.2f} ms/record at staging")
             detail(ev, category)
             failed |= bool(ev["wrong"] or ev["dup"]) or recall < 0.95 or ev["held"] > 0.1 * ev["records"]
+            if size in limits:
+                slow["cpu"] += [size] if run["cpu"] + run["pg_cpu"] > limits[size] else []
+                slow["wall"] += [size] if run["seconds"] > limits[size] else []
             dtruth = stage_documents(url, size, seed=size + 1)
             drun = run_matcher(url, "invoices")
             dev = evaluate(url, "invoices", dtruth)
@@ -257,8 +262,11 @@ def main() -> int:
         finally:
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    print("goals: 0 wrong links, 0 duplicates, recall >= 0.95, queued <= 10% of records, contacts 10k <= 10 s, "
-          f"100k <= 60 s: {'NOT all met' if failed else 'met'} (seconds: see the table)")
+    print("goals: 0 wrong links, 0 duplicates, recall >= 0.95, queued <= 10% of records: "
+          f"{'NOT all met' if failed else 'met'}")
+    print("time goals (contacts 10k <= 10 s, 100k <= 60 s): by CPU seconds (matcher + its backend): "
+          f"{'NOT met at ' + str(slow['cpu']) if slow['cpu'] else 'met'}; by wall seconds: "
+          f"{'NOT met at ' + str(slow['wall']) if slow['wall'] else 'met'} ({_load()})")
     return 0
 
 
