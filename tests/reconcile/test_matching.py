@@ -208,6 +208,9 @@ def test_copies_inside_a_crowd_of_one_name_are_linked_or_queued_never_both_creat
             (contact("xero", "A. Whitworth", address_line1="201 Lydney Lane", city="Upwey"),
              contact("quickbooks", "Arjun Whitworth", first_name="Arjun", last_name="Whitworth",
                      address_line1="201 Lydney Lane", city="Upwey", postal_code="ED5 7TU")),
+            # nothing but the name on either side: on that alone it waits for a person, never created twice
+            (contact("xero", "Tariq Thomas", first_name="Tariq", last_name="Thomas"),
+             contact("quickbooks", "Tariq Thomas", first_name="Tariq", last_name="Thomas")),
         ]
         insert(url, "stg_xero_contacts", PAIR, xs + [x for x, _ in pairs])
         insert(url, "stg_quickbooks_contacts", PAIR, qs + [q for _, q in pairs])
@@ -218,7 +221,8 @@ def test_copies_inside_a_crowd_of_one_name_are_linked_or_queued_never_both_creat
             held.add(e["record_id"])
             held.update(c["id"] for c in e["candidates"]["candidates"])
         for x, q in pairs:
-            assert links.get(x["ledger_id"]) == q["ledger_id"] or {x["ledger_id"], q["ledger_id"]} <= held, x["name"]
+            assert links.get(x["ledger_id"]) == q["ledger_id"] or {x["ledger_id"], q["ledger_id"]} <= held, (
+                x["name"], x["ledger_id"], q["ledger_id"])
         truth = {x["ledger_id"]: q["ledger_id"] for x, q in pairs}
         assert all(truth.get(x) == q for x, q in links.items())  # the crowd's different people are never linked
     finally:
