@@ -53,8 +53,13 @@ def test_connected_organisations_run_sync_contacts(airflow_db, fresh_db, sandbox
                                  "GROUP BY ledger", (result.run_id,)).fetchall())
     assert read.get("xero", 0) > 0 and read.get("quickbooks", 0) > 0
 
+    # the night's head keeps both connections alive (nothing due: they were connected minutes ago)
+    nightly = run_in_process("nightly_alignment", {"pair": "harbour"})
+    assert nightly.ok, nightly.summary()
+    assert nightly.returns["keep_tokens_alive"] == {conn_ids["xero"]: "healthy", conn_ids["quickbooks"]: "healthy"}
+
     logs = capfd.readouterr()
-    text = logs.out + logs.err + caplog.text + repr(result.returns)
+    text = logs.out + logs.err + caplog.text + repr(result.returns) + repr(nightly.returns)
     store = TokenStore(db_url)
     secrets_ = [box.info["client_secret"] for box in boxes.values()]
     for conn_id in conn_ids.values():
