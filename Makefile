@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py exec --
 
-.PHONY: install browser test demo airflow connect migrate sandbox-xero sandbox-quickbooks lock bench clean
+.PHONY: install browser test demo airflow connect migrate report data-dictionary ui-check sandbox-xero sandbox-quickbooks lock bench clean
 
 # The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -35,6 +35,18 @@ migrate: install
 
 demo: install
 	$(DEVENV) $(PY) scripts/demo.py
+
+# The newest per-run HTML report (its path; opened in a browser when there is a desktop).
+report: install
+	$(PY) -m reconcile.report latest --open
+
+# docs/data-dictionary.md from the COMMENT ON text of the report views (a scratch database, migrated, dropped).
+data-dictionary: install
+	$(DEVENV) $(PY) scripts/data_dictionary.py
+
+# Headless Chromium through the Airflow UI: screenshots of the DAG list, a nightly run and a task log.
+ui-check: install browser
+	$(DEVENV) $(PY) -m pytest tests/e2e/test_ui.py -q
 
 # The Airflow UI (api-server, scheduler, dag-processor) on the same metadata database as the demo.
 airflow: install

@@ -75,6 +75,9 @@ def migrate(url: str | None = None) -> list[int]:
                 conn.execute(db.sql("migrations_record"),
                              {"version": migration.version, "name": migration.name, "checksum": migration.checksum})
                 applied_now.append(migration.version)
+            if applied_now:
+                # the report and pipeline roles' privileges follow every new table (include/sql/migrations/0021)
+                conn.execute(db.sql("roles/grant"))
     return applied_now
 
 

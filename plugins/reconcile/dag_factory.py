@@ -6,7 +6,8 @@ chained by Airflow assets in the order references need (items, contacts, documen
     sync_<entity> (scheduled on the assets of the stage before it)
         prepare -> [per pair: extract_xero, extract_quickbooks -> quality -> match -> plan
                     -> write_quickbooks -> write_xero -> summarise] -> done      emits ledgerbridge_<entity>_aligned
-    control_totals (after the last stage): receivables and payables per contact, and aged balances, compared
+    control_totals (after the last stage): receivables and payables per contact, and aged balances, compared;
+        then report: the night's self-contained HTML report (reconcile.report)
 
 The run config travels down the chain in the assets' event extras, so a manual nightly_alignment run with
 ``{"pair": "harbour", "entities": ["invoices"], "full_resync": true}`` narrows every DAG after it. Tasks calling a
@@ -220,7 +221,11 @@ def build_control_totals_dag(schedule: Any, doc_md: str) -> Any:
         def compare(pair: str) -> dict[str, Any]:
             return tasks.control_totals(pair, _run())
 
-        compare.expand(pair=prepare())
+        @task(task_id="report")
+        def report() -> str:
+            return tasks.report(_run())
+
+        compare.expand(pair=prepare()) >> report()
 
     return control()
 

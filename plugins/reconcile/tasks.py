@@ -156,3 +156,12 @@ def control_totals(pair: str, run: RunInfo) -> dict[str, Any]:
 
     cfg = pair_config(pair)
     return controls.compare(cfg, run, {ledger: hook_for(cfg, ledger) for ledger in ("xero", "quickbooks")})
+
+
+def report(run: RunInfo) -> str:
+    """The run's HTML report in the report folder; the task log names it."""
+    from reconcile import report as html_report  # noqa: PLC0415
+
+    path = html_report.build(run.run_id)
+    log.info("report: %s (open %s in a browser)", path, path.as_uri())
+    return str(path)
