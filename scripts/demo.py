@@ -117,6 +117,7 @@ def main() -> int:
             return 1
         aligned = report(db_url, [r.run_id for r in results], boxes)
         report_hostile(db_url, planted)
+        inspect_results(db_url)
         say(f"\nDone in {time.monotonic() - started:.0f}s.")
         return 0 if aligned else 1
     finally:
@@ -228,6 +229,29 @@ def report(db_url: str, run_ids: list[str], boxes: dict[str, process.RunningSand
     say(f"  the sandbox books: python -m sandbox xero --state {STATE / 'xero'}   (and quickbooks likewise);")
     say(f"    the seed's truth: {STATE / 'xero' / 'truth.json'}")
     return aligned
+
+
+# --- issue 9: the night's HTML report and the three questions answered from the report views ---------------------
+def inspect_results(db_url: str) -> None:
+    """Print the night's report path, then each question of README's "Inspecting results" with its SQL and the
+    first rows of its answer (include/sql/report/questions/)."""
+    from reconcile import report as html_report  # noqa: PLC0415
+
+    latest = html_report.latest()
+    say("\nThe night's report (self-contained HTML; `make report` prints the latest):")
+    say(f"  {latest if latest else 'none written: see the control_totals report task log'}")
+    say("\nThree questions, answered from the views in ledgerbridge_report (psql " + db_url + "):")
+    for path in sorted((ROOT / "include" / "sql" / "report" / "questions").glob("*.sql")):
+        text = path.read_text().strip()
+        say("\n" + "\n".join(f"  {line}" for line in text.splitlines()))
+        with psycopg.connect(db_url, row_factory=dict_row) as conn:
+            rows = conn.execute(text).fetchall()
+        for row in rows[:5]:
+            say("    -> " + " | ".join("" if v is None else str(v)[:90] for v in row.values()))
+        if len(rows) > 5:
+            say(f"    ... {len(rows)} rows in all")
+        if not rows:
+            say("    -> (none)")
 
 
 if __name__ == "__main__":

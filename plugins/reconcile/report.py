@@ -65,6 +65,13 @@ def _plt() -> Any:
     return plt
 
 
+def _counts(axis: Any) -> None:
+    """Whole numbers on an axis of counts, from zero."""
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _num(v: Any) -> float:
     return float(v) if isinstance(v, (int, float, Decimal)) else 0.0
 
@@ -81,6 +88,8 @@ def chart_written(summary: list[dict]) -> str:
     ax.set_yticks(list(y), entities)
     ax.invert_yaxis()
     ax.set_xlabel("records created, updated or voided")
+    ax.set_xlim(left=0)
+    _counts(ax.xaxis)
     ax.legend(loc="lower right")
     return _svg(fig)
 
@@ -93,6 +102,8 @@ def chart_queue(by_reason: list[dict]) -> str:
     ax.barh(reasons, counts, color="#c0504d")
     ax.invert_yaxis()
     ax.set_xlabel("open exceptions")
+    ax.set_xlim(left=0)
+    _counts(ax.xaxis)
     return _svg(fig)
 
 
@@ -113,6 +124,9 @@ def chart_trend(trend: list[dict]) -> str:
         ax.plot(x, values, marker="o", markersize=3, label=reason)
     ax.set_xlabel(f"run (the last {len(runs)}, oldest first)")
     ax.set_ylabel("open exceptions")
+    ax.set_ylim(bottom=0)
+    _counts(ax.xaxis)
+    _counts(ax.yaxis)
     if series:
         ax.legend(fontsize=7, ncol=2, loc="upper left")
     return _svg(fig)
@@ -130,6 +144,7 @@ def chart_aging(rows: list[dict], kind: str) -> str:
     ax.set_xticks(list(xs), labels)
     ax.set_xlabel("days past due")
     ax.set_title(f"{kind}s", fontsize=9)
+    ax.set_ylim(bottom=0)
     ax.legend()
     return _svg(fig)
 

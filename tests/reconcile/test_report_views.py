@@ -207,3 +207,18 @@ def test_audit_export_holds_every_write_and_no_secret(seeded: str, tmp_path: Pat
     assert audit.export("p", today - dt.timedelta(days=1), today, "csv", tmp_path / "2.csv", seeded) == 2
     for path in (out, parquet):
         assert b"secret-refresh" not in path.read_bytes() and b"secret-access" not in path.read_bytes()
+
+
+def test_the_report_is_one_self_contained_file(seeded: str, tmp_path: Path) -> None:
+    from reconcile import report
+
+    path = report.build("manual__2026-12-07", seeded, tmp_path)
+    assert path == tmp_path / "report-manual__2026-12-07.html"
+    text = path.read_text()
+    assert text.count("<svg") == 5  # written, queue by reason, trend, aging receivable and payable
+    for needle in ("Pair p", "The exception queue: 2 open", "difference 1,170.00", "INV-3", "1007",
+                   "A create on the other ledger is planned"):
+        assert needle in text
+    assert "INV-5" not in text.split("largest documents not aligned")[1]  # aligned documents are not listed
+    assert not any(f'{attr}="http' in text or f"{attr}='http" in text for attr in ("src", "href"))
+    assert report.latest(tmp_path) == path

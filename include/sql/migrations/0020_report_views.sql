@@ -200,7 +200,7 @@ SELECT pair, entity,
             WHEN xero_id IS NOT NULL THEN 'only_in_xero'
             ELSE 'only_in_quickbooks' END AS status,
        CASE WHEN reasons <> '' THEN messages
-            WHEN method = 'created' THEN 'Created by ledgerbridge on the other ledger in run ' || coalesce(linked_run_id, '?') || '.'
+            WHEN method = 'created' THEN 'Nothing on the other ledger had the evidence to link or to queue, so ledgerbridge created it there (run ' || coalesce(linked_run_id, '?') || ').'
             WHEN method = 'manual' THEN 'Linked by a person.'
             WHEN method IS NOT NULL THEN 'Matched by ' || coalesce(rule, 'a rule')
                                         || coalesce(' (' || weight || ' bits of evidence)', '') || '.'
