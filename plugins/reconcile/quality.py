@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -233,6 +234,60 @@ def _hold_records(conn: Any, spec: EntitySpec, ledger: str, pair: PairConfig, ru
     return len(failed)
 
 
+DOCS_SITE = "ledgerbridge"
+
+
+def data_docs(frame: Any, checks: list[Check], name: str, run: RunInfo) -> Path | None:
+    """great-expectations Data Docs for this suite and its result, in the report folder (``gx-docs/index.html``,
+    linked from the night's HTML report). A file context in the report folder keeps every suite and result, so the
+    index lists them all; a lock serialises the tasks that build at once. A failure to build is logged, never fatal
+    (the results are in ``ledgerbridge.dq_results`` either way). ``LEDGERBRIDGE_GX_DATA_DOCS=0`` turns it off."""
+    if os.environ.get("LEDGERBRIDGE_GX_DATA_DOCS", "1") == "0":
+        return None
+    import fcntl  # noqa: PLC0415
+
+    from reconcile.report import report_dir  # noqa: PLC0415
+
+    folder = report_dir()
+    try:
+        with (folder / ".gx.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+            import great_expectations as gx  # noqa: PLC0415
+
+            context = gx.get_context(mode="file", project_root_dir=str(folder))
+            try:
+                context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+            except (AttributeError, TypeError, ValueError):
+                pass
+            if DOCS_SITE not in (context.get_site_names() or []):
+                context.add_data_docs_site(site_name=DOCS_SITE, site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                      "base_directory": str(folder / "gx-docs")},
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+            source = context.data_sources.add_or_update_pandas("staged")
+            asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
+            batch = next((b for b in asset.batch_definitions if b.name == "run"), None) \
+                or asset.add_batch_definition_whole_dataframe("run")
+            suite = gx.ExpectationSuite(name=name, expectations=[
+                getattr(gx.expectations, c.expectation)(column=c.column, **c.kwargs)
+                for c in checks if c.column in frame.columns])
+            suite = context.suites.add_or_update(suite)
+            definition = context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite))
+            checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+                name=name, validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])]))
+            checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run.run_id))
+        index = folder / "gx-docs" / "index.html"
+        log.info("great-expectations Data Docs: %s", index)
+        return index
+    except Exception:  # noqa: BLE001 - documentation must never stop the run
+        log.warning("great-expectations Data Docs were not built in %s", folder, exc_info=True)
+        return None
+
+
 def check(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, *, all_rows: bool = False,
           db_url: str | None = None) -> dict[str, Any]:
     """Validate what ``run`` staged for ``ledger``; store every result; hold records that fail a per-record check;
@@ -259,6 +314,8 @@ def check(spec: EntitySpec, ledger: str, pair: PairConfig, run: RunInfo, *, all_
         if not systemic and not missing:
             held = _hold_records(conn, spec, ledger, pair, run, frame, [r for r in failures if r["check"].per_record()])
         conn.commit()
+    if len(frame):
+        data_docs(frame, checks, f"{pair.name}_{ledger}_{spec.name}", run)
     summary = {"ledger": ledger, "entity": spec.name, "checked_rows": len(frame), "expectations": len(results),
                "failed": len(failures), "held": held, "systemic": len(systemic) + len(missing)}
     if systemic or missing:

@@ -7,7 +7,7 @@ the report folder (``LEDGERBRIDGE_REPORT_DIR``, default ``.local/reports`` besid
 It holds, for every pair: what the latest run of each entity read, matched and wrote per ledger; the open queue by
 reason and its trend over the last 30 runs; the control totals and their difference; aging on both sides; the
 largest documents not aligned; and a link to the great-expectations Data Docs the quality task builds in the same
-folder (``gx/``). Charts are drawn with matplotlib and embedded as inline SVG.
+folder (``gx-docs/``). Charts are drawn with matplotlib and embedded as inline SVG.
 """
 
 from __future__ import annotations
@@ -185,14 +185,14 @@ def render(run_id: str, url: str | None = None, folder: Path | None = None) -> s
         largest = conn.execute(db.sql("report/largest_unaligned"), {"limit": LARGEST}).fetchall()
     pairs = sorted({r["pair"] for r in summary} | {r["pair"] for r in control})
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    gx_index = (folder or report_dir()) / "gx" / "index.html"
+    gx_index = (folder or report_dir()) / "gx-docs" / "index.html"
     out = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
            f"<title>ledgerbridge report: {html.escape(run_id)}</title><style>{STYLE}</style></head><body>",
            "<h1>ledgerbridge: Xero and QuickBooks alignment report</h1>",
            f"<p class='meta'>Run <code>{html.escape(run_id)}</code>, written {now}. Pairs: "
            f"{html.escape(', '.join(pairs) or 'none')}.</p>"]
     if gx_index.exists():
-        out.append("<p>Data quality: <a id='gx-data-docs' href='gx/index.html'>great-expectations Data Docs</a> "
+        out.append("<p>Data quality: <a id='gx-data-docs' href='gx-docs/index.html'>great-expectations Data Docs</a> "
                    "for every suite and result.</p>")
     for pair in pairs or [""]:
         p_summary = [r for r in summary if r["pair"] == pair]

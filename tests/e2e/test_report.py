@@ -27,6 +27,7 @@ def night(world, tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports")
     patch = pytest.MonkeyPatch()
     patch.setenv("LEDGERBRIDGE_REPORT_DIR", str(folder))
+    patch.setenv("LEDGERBRIDGE_GX_DATA_DOCS", "1")
     try:
         run_ids = run_chain()
     finally:
@@ -107,7 +108,11 @@ def test_the_nights_report_renders_with_its_charts(world, night, page, screensho
         assert box and box["width"] > 200 and box["height"] > 50, chart
     assert page.locator("table.summary tbody tr").count() >= 11  # every entity, per ledger
     assert page.locator("table.largest tbody tr").count() > 0
-    if (night["folder"] / "gx" / "index.html").exists():
-        assert page.locator("#gx-data-docs").get_attribute("href") == "gx/index.html"
+    # the quality tasks built great-expectations Data Docs beside it, and the report links them
+    assert page.locator("#gx-data-docs").get_attribute("href") == "gx-docs/index.html"
+    docs = night["folder"] / "gx-docs"
+    assert (docs / "index.html").exists()
+    assert (docs / "expectations" / "harbour_xero_invoices.html").exists()
+    assert list((docs / "validations" / "harbour_quickbooks_invoices").glob("*/*/*.html"))
     shot = screenshot(page, "report")
     assert shot.stat().st_size > 10_000
