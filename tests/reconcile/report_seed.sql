@@ -68,3 +68,13 @@ INSERT INTO ledgerbridge.control_totals (run_id, pair, kind, contact, contact_la
     ('ct-2', 'p', 'receivable', 'total', 'total', '90+', 360, 0, 360, now() - interval '50 minutes'),
     ('ct-2', 'p', 'receivable', 'xc1|1', 'Acme Ltd', 'all', 460, 190, 270, now() - interval '50 minutes'),
     ('ct-2', 'p', 'receivable', 'xc1|1', 'Acme Ltd', 'current', 460, 190, 270, now() - interval '50 minutes');
+-- issue 8's decisions: a pending link on INV-3's exception, and a QuickBooks invoice a person ignored
+INSERT INTO ledgerbridge.stg_quickbooks_invoices (pair, ledger_id, kind, number, contact_id, date, due_date, currency,
+                                                  total, amount_due, status, raw) VALUES
+    ('p', '16', 'sales', 'INV-16', '1', '2026-01-11', '2026-02-10', 'GBP', 12.00, 12.00, 'authorised', '{}');
+INSERT INTO ledgerbridge.decisions (exception_id, pair, entity, ledger, record_id, reason, decision, candidate,
+                                    decided_by)
+SELECT id, pair, entity, ledger, record_id, reason, 'link', 1, 'alice'
+FROM ledgerbridge.exceptions WHERE pair = 'p' AND record_id = 'x3';
+INSERT INTO ledgerbridge.ignored_records (pair, entity, ledger, record_id, record_label, reason, ignored_by) VALUES
+    ('p', 'invoices', 'quickbooks', '16', 'INV-16', 'one_sided', 'bob');

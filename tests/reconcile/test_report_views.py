@@ -47,7 +47,9 @@ def test_reconciliation_status_says_what_each_record_is_and_why(seeded: str) -> 
         seeded, "SELECT * FROM ledgerbridge_report.reconciliation_status WHERE pair = 'p'")}
     assert {k: r["status"] for k, r in rows.items() if k[0] == "invoices"} == {
         ("invoices", "INV-1"): "linked", ("invoices", "INV-2"): "only_in_xero", ("invoices", "INV-3"): "in_queue",
-        ("invoices", "INV-4"): "ignored", ("invoices", "INV-5"): "created", ("invoices", "1007"): "only_in_quickbooks"}
+        ("invoices", "INV-4"): "ignored", ("invoices", "INV-5"): "created", ("invoices", "1007"): "only_in_quickbooks",
+        ("invoices", "INV-16"): "ignored"}
+    assert rows[("invoices", "INV-16")]["why"] == "Ignored by bob (it waited as one_sided)."
     linked = rows[("invoices", "INV-1")]
     assert (linked["xero_id"], linked["quickbooks_id"]) == ("x1", "11")
     assert (linked["xero_amount_due"], linked["quickbooks_amount_due"], linked["due_difference"]) == (100, 90, 10)
@@ -76,6 +78,24 @@ def test_open_queue_names_the_strongest_candidate(seeded: str) -> None:
     assert [r["record_label"] for r in rows] == ["INV-3", "Tidewater Marine Services Ltd"]  # the resolved one is not
     assert all(r["candidate_count"] == 1 and r["best_candidate_score"] == 23.25 and r["days_open"] == 3 for r in rows)
     assert rows[1]["best_candidate"] == "Tidewater Marine Services (South West) Ltd"
+    # the decisions each offers (issue 8's decision_offers), and one already taken
+    assert all(r["decisions_offered"].startswith("link <candidate>: link to candidate N") for r in rows)
+    assert "; create: " in rows[0]["decisions_offered"] and "; ignore: " in rows[0]["decisions_offered"]
+    assert rows[0]["decision_pending"].startswith("link by alice (#")
+    assert rows[1]["decision_pending"] is None
+
+
+def test_a_write_a_decision_carried_names_it(seeded: str) -> None:
+    with psycopg.connect(seeded, row_factory=dict_row) as conn:
+        decision = conn.execute("SELECT id FROM ledgerbridge.decisions WHERE decided_by = 'alice'").fetchone()["id"]
+        conn.execute("INSERT INTO ledgerbridge.audit_log (run_id, try_number, pair, entity, ledger, operation, "
+                     "outbox_id, outcome, decision_id, decided_by) VALUES ('run-3', 1, 'p', 'invoices', "
+                     "'quickbooks', 'create', 1, 'applied', %s, 'alice')", (decision,))
+        row = conn.execute("SELECT basis, decision_id, decided_by FROM ledgerbridge_report.audit_trail "
+                           "WHERE run_id = 'run-3'").fetchone()
+        conn.rollback()
+    assert row["basis"].startswith(f"decision #{decision} (link) by alice; create: ")
+    assert (row["decision_id"], row["decided_by"]) == (decision, "alice")
 
 
 def test_audit_trail_joins_run_records_answer_and_basis(seeded: str) -> None:
@@ -147,7 +167,7 @@ def test_the_analyst_reads_the_views_and_staging(seeded: str) -> None:
     for view in ("reconciliation_status", "match_results", "open_queue", "audit_trail", "aging",
                  "last_night_writes", "queue_trend", "records"):
         assert _as(seeded, "ledgerbridge_analyst", f"SELECT count(*) FROM ledgerbridge_report.{view}")[0][0] > 0
-    assert _as(seeded, "ledgerbridge_analyst", "SELECT count(*) FROM ledgerbridge.stg_quickbooks_invoices")[0][0] == 3
+    assert _as(seeded, "ledgerbridge_analyst", "SELECT count(*) FROM ledgerbridge.stg_quickbooks_invoices")[0][0] == 4
 
 
 def test_the_pipeline_role_reads_and_writes_the_tables(seeded: str) -> None:
