@@ -125,6 +125,7 @@ def chart_trend(trend: list[dict]) -> str:
     ax.set_xlabel(f"run (the last {len(runs)}, oldest first)")
     ax.set_ylabel("open exceptions")
     ax.set_ylim(bottom=0)
+    ax.set_xlim(0.5, max(len(runs), 1) + 0.5)
     _counts(ax.xaxis)
     _counts(ax.yaxis)
     if series:
@@ -205,7 +206,7 @@ def render(run_id: str, url: str | None = None, folder: Path | None = None) -> s
         out.append("<h3>What was read, matched and written</h3>")
         out.append(f"<div class='chart' id='chart-written'>{chart_written(p_summary)}</div>")
         out.append(_table(p_summary, ["entity", "ledger", "read", "staged", "matched", "created", "updated",
-                                      "voided", "conflicts", "exceptions", "failed", "run_id"], "summary"))
+                                      "voided", "conflicts", "exceptions", "failed"], "summary"))
         total_open = sum(r["n"] for r in p_reasons)
         out.append(f"<h3>The exception queue: {total_open} open</h3>")
         out.append(f"<div class='row'><div class='chart' id='chart-queue'>{chart_queue(p_reasons)}</div></div>")
@@ -257,7 +258,8 @@ def main(argv: list[str]) -> int:
         print(f"no report yet in {report_dir()}: run `make demo` or the nightly chain", file=sys.stderr)
         return 1
     print(found)
-    if "--open" in argv:
+    # open it only where there is a desktop (a console browser would take over the terminal)
+    if "--open" in argv and (sys.platform == "darwin" or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         import webbrowser  # noqa: PLC0415
 
         webbrowser.open(found.as_uri())

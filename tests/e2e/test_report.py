@@ -116,3 +116,6 @@ def test_the_nights_report_renders_with_its_charts(world, night, page, screensho
     assert list((docs / "validations" / "harbour_quickbooks_invoices").glob("*/*/*.html"))
     shot = screenshot(page, "report")
     assert shot.stat().st_size > 10_000
+    # the README shows one such screenshot (taken by this test, copied to docs/report.png)
+    assert "![The night's report](docs/report.png)" in (ROOT / "README.md").read_text()
+    assert (ROOT / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
