@@ -126,7 +126,10 @@ def chart_trend(trend: list[dict]) -> str:
     ax.set_ylabel("open exceptions")
     ax.set_ylim(bottom=0)
     ax.set_xlim(0.5, max(len(runs), 1) + 0.5)
-    _counts(ax.xaxis)
+    if len(runs) <= 15:
+        ax.set_xticks(x)
+    else:
+        _counts(ax.xaxis)
     _counts(ax.yaxis)
     if series:
         ax.legend(fontsize=7, ncol=2, loc="upper left")

@@ -67,7 +67,7 @@ def test_the_three_questions_are_answered_from_the_views(world, night):
     assert {r["invoice"] for r in one_sided if r["status"] == "in_queue"} == {labels[i] for i in open_x}
     assert all(r["why"] for r in one_sided)
     # last night's QuickBooks writes are the audit log's
-    applied_qb = q(world, "SELECT id FROM ledgerbridge.audit_log WHERE ledger = 'quickbooks'")
+    applied_qb = q(world, "SELECT id FROM ledgerbridge.audit_log WHERE ledger = 'quickbooks' AND outcome <> 'sent'")
     assert written and len(written) == len(applied_qb)
     # every contact that was not matched says why
     assert not_matched and all(r["why"] for r in not_matched)

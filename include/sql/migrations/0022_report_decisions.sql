@@ -140,7 +140,7 @@ SELECT a.id, a.at, a.run_id, rs.dag_id, a.try_number, a.pair, a.entity, a.ledger
             WHEN o.operation IN ('void', 'delete') THEN
                 o.operation || ': the ' || coalesce(o.source_ledger, 'other') || ' record was voided or deleted'
             ELSE coalesce(o.operation, a.operation) END
-       || coalesce('; link ' || l.method || coalesce(' by ' || l.rule, ''), '') AS basis,
+       || coalesce('; link ' || l.method || coalesce(' by ' || nullif(l.rule, l.method), ''), '') AS basis,
        o.planned_run_id, a.outbox_id, a.decision_id, coalesce(a.decided_by, dd.decided_by) AS decided_by
 FROM ledgerbridge.audit_log a
 LEFT JOIN ledgerbridge.outbox o ON o.id = a.outbox_id
@@ -176,6 +176,8 @@ JOIN ledgerbridge.exceptions e
      AND (e.status <> 'ignored' OR e.updated_at > r.at)
 GROUP BY r.pair, r.run_id, r.at, e.reason;
 
+COMMENT ON COLUMN ledgerbridge_report.audit_trail.outcome IS 'sent (recorded before the request went out), applied, failed, or recovered (found already applied after a lost answer).';
+COMMENT ON COLUMN ledgerbridge_report.last_night_writes.outcome IS 'As in audit_trail.outcome.';
 COMMENT ON COLUMN ledgerbridge_report.open_queue.decisions_offered IS 'The decisions a person may take on it (python -m reconcile.decide), with what each names: decision <needs>: what it does; ...';
 COMMENT ON COLUMN ledgerbridge_report.open_queue.decision_pending IS 'A decision taken and not yet applied (the next run of the entity applies it).';
 COMMENT ON COLUMN ledgerbridge_report.audit_trail.decision_id IS 'The person''s decision the write carries out (ledgerbridge.decisions.id), when one did.';
