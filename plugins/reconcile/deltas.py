@@ -98,6 +98,12 @@ class Planner:
         self.cleared: dict[str, list[str]] = {"xero": [], "quickbooks": []}
         # (ledger, record id) -> planning reasons raised for it in this run (those stay open)
         self.flagged: dict[tuple[str, str], set[str]] = {}
+        # people's decisions applied in this run (reconcile.decisions_apply): whose value wins for a linked pair,
+        # and records of a one-way entity a person asked to create against its direction
+        from reconcile import decisions_apply  # noqa: PLC0415
+
+        self.picks = decisions_apply.picks(conn, pair.name, spec.name, run)
+        self.forced = decisions_apply.forced_creates(conn, pair.name, spec.name, run)
 
     def _keys(self) -> dict[str, Any]:
         return {"pair": self.pair.name, "entity": self.spec.name}
@@ -184,15 +190,18 @@ class Planner:
     def plan_creates(self) -> None:
         for source_ledger in LEDGERS:
             target = other(source_ledger)
+            only: set[str] | None = None
             if not self.config.writes_to(target):
                 self._report_one_sided(source_ledger)
-                continue
+                if not self.forced[source_ledger]:
+                    continue
+                only = self.forced[source_ledger]  # a person decided "create it" on these
             target_side = self.spec.side(target)
             source_side = self.spec.side(source_ledger)
             if target_side.create_payload is None:
                 continue
             for row in self._stream_unlinked(source_ledger):
-                if row["ledger_id"] in self.in_flight:
+                if row["ledger_id"] in self.in_flight or (only is not None and row["ledger_id"] not in only):
                     continue
                 if source_side.include is not None and not source_side.include(row):
                     continue
@@ -238,6 +247,8 @@ class Planner:
         for row in self._stream_unlinked(ledger):
             if (side.include is not None and not side.include(row)) or not (side.creatable or self.spec.creatable)(row):
                 continue
+            if row["ledger_id"] in self.forced[ledger]:
+                continue  # a person decided to create it
             label = side.label(row)
             self.flagged.setdefault((ledger, row["ledger_id"]), set()).add("one_sided")
             message = (f"{ledger} {self.spec.name} {row['ledger_id']} ({label}) exists only in {ledger}; "
@@ -325,6 +336,20 @@ class Planner:
         if "status" in diffs and set(statuses.values()) <= {"paid", "authorised"}:
             del diffs["status"]  # paid or not follows from the payments: a report-only field says so
         if not diffs:
+            return
+        pick = self.picks.get(x["ledger_id"])
+        if pick is not None:
+            # a person took one side's value (for some fields, or the whole record): written as they decided
+            if pick["fields"]:
+                side, kept = pick["side"], [f for f in diffs if f not in pick["fields"]]
+                winner_row = dict(rows[side])
+                for f in kept:  # the fields not picked keep the other side's value
+                    for name in {f, f.removeprefix("norm_")}:
+                        winner_row[name] = rows[other(side)].get(name)
+                rows = {**rows, side: winner_row}
+                diffs = {f: v for f, v in diffs.items() if f in pick["fields"]}
+            if diffs:
+                self._write_updates(pick["side"], rows, diffs, first, {})
             return
         prefer: dict[str, str] = {}
         if spec.matcher == "contacts":
@@ -505,6 +530,8 @@ def plan(spec: EntitySpec, pair: PairConfig, run: RunInfo, db_url: str | None = 
     with db.connect(db_url) as conn:
         planner = Planner(spec, pair, run, conn)
         result = planner.plan()
+        conn.execute(db.sql("outbox/attach_decisions"), {"pair": pair.name, "entity": spec.name,
+                                                         "run_id": run.run_id})
         for ledger in LEDGERS:
             set_counts(conn, run, pair.name, spec.name, ledger, conflicts=result.conflicts)
         conn.commit()

@@ -10,7 +10,7 @@ from typing import Any
 
 from ledgerbridge import db
 from ledgerbridge.migrate import migrate
-from reconcile import deltas, matching, quality, staging, writeback
+from reconcile import decisions_apply, deltas, matching, quality, staging, writeback
 from reconcile.config import PairConfig, load_pairs
 from reconcile.entities import ENTITIES, get
 from reconcile.run import RunInfo
@@ -104,6 +104,9 @@ def check_mappings(pair: str, run: RunInfo) -> dict[str, Any]:
 
 def extract(entity: str, pair: str, ledger: str, run: RunInfo, full: bool = False) -> dict[str, Any]:
     cfg = pair_config(pair)
+    if not full and decisions_apply.wants_full_read(entity, pair, ledger):
+        log.info("%s %s: a retry waits for a record staging refused, so %s is read in full", pair, entity, ledger)
+        full = True
     result = staging.stage(get(entity), ledger, cfg, hook_for(cfg, ledger), run, full=full)
     return result.counts()
 
@@ -113,8 +116,17 @@ def check_quality(entity: str, pair: str, run: RunInfo, full: bool = False) -> l
     return [quality.check(get(entity), ledger, cfg, run, all_rows=full) for ledger in ("xero", "quickbooks")]
 
 
-def match(entity: str, pair: str, run: RunInfo) -> dict[str, int]:
-    return matching.match(get(entity), pair_config(pair), run).counts()
+def apply_decisions(entity: str, pair: str, run: RunInfo, only: list[int] | None = None) -> dict[str, Any]:
+    """People's pending decisions on this entity, each applied exactly once (reconcile.decisions_apply)."""
+    return decisions_apply.apply_pending(entity, pair, run, only=only).counts()
+
+
+def match(entity: str, pair: str, run: RunInfo) -> dict[str, Any]:
+    """Apply the pending decisions, then match: what a person decided is what the matcher and planner see."""
+    applied = apply_decisions(entity, pair, run)
+    counts: dict[str, Any] = matching.match(get(entity), pair_config(pair), run).counts()
+    counts["decisions_applied"], counts["decisions_recheck"] = applied["applied"], applied["recheck"]
+    return counts
 
 
 def plan(entity: str, pair: str, run: RunInfo) -> dict[str, Any]:

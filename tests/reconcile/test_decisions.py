@@ -120,3 +120,123 @@ def test_a_valid_decision_is_recorded_once(books, queue):
         ("link", Q["typo"]["ledger_id"], 1, "ana", "pending")
     assert row["record_version"] == X["typo"]["version"] and row["note"] == "same kayak firm"
     assert row["reason"] == "possible_match" and row["ledger"] == "xero" and row["via"] == "cli"
+
+
+# --- applying: the next run applies each decision once --------------------------------------------------------
+def _apply(url: str, run_id: str):
+    from reconcile import decisions_apply
+
+    return decisions_apply.apply_pending("contacts", PAIR, RunInfo(run_id, "test"), db_url=url)
+
+
+def _plan(url: str, run_id: str):
+    from reconcile import deltas
+
+    return deltas.plan(ENTITIES["contacts"], load_pairs()[PAIR], RunInfo(run_id, "test"), url)
+
+
+def test_a_link_is_applied_exactly_once_through_the_outbox_and_audit(books, queue):
+    typo = queue[("xero", X["typo"]["ledger_id"])]
+    # recorded by test_a_valid_decision_is_recorded_once
+    decision = query(books, "SELECT * FROM ledgerbridge.decisions WHERE exception_id = %s", typo["id"])[0]
+    first = _apply(books, "d2")
+    assert first.applied >= 1 and [o for o in first.outcomes if o["id"] == decision["id"]][0]["status"] == "applied"
+    again = _apply(books, "d2")   # the task retried: nothing left to apply
+    assert again.applied == 0 and again.recheck == 0
+    links = query(books, "SELECT * FROM ledgerbridge.xref WHERE xero_id = %s", X["typo"]["ledger_id"])
+    assert [(r["quickbooks_id"], r["method"]) for r in links] == [(Q["typo"]["ledger_id"], "manual")]
+    row = query(books, "SELECT * FROM ledgerbridge.decisions WHERE id = %s", decision["id"])[0]
+    assert row["status"] == "applied" and row["applied_run_id"] == "d2" and "linked" in row["outcome"]
+    audit = query(books, "SELECT * FROM ledgerbridge.audit_log WHERE decision_id = %s", decision["id"])
+    assert [(a["operation"], a["decided_by"], a["outcome"]) for a in audit] == [("decision_link", "ana", "applied")]
+    # both sides' exceptions are closed; the matcher does not queue them again
+    matching.match(ENTITIES["contacts"], load_pairs()[PAIR], RunInfo("d2", "test"), books)
+    open_ = query(books, "SELECT record_id FROM ledgerbridge.exceptions WHERE status = 'open' AND record_id = ANY(%s)",
+                  [X["typo"]["ledger_id"], Q["typo"]["ledger_id"]])
+    assert open_ == []
+    # the names differ beyond spelling: the linked pair waits as identity_conflict, and a person picks a side
+    _plan(books, "d2")
+    conflict = query(books, "SELECT * FROM ledgerbridge.exceptions WHERE status = 'open' AND record_id = %s",
+                     X["typo"]["ledger_id"])
+    assert [c["reason"] for c in conflict] == ["identity_conflict"], conflict
+    assert decisions.offered("identity_conflict")[0] == "pick"
+    with db.connect(books) as conn:
+        with pytest.raises(DecisionError, match="pick needs the side"):
+            decisions.record(conn, Decision(conflict[0]["id"], "pick", "ana", side="both"))
+        pick = decisions.record(conn, Decision(conflict[0]["id"], "pick", "ana", side="xero", fields=["name"]))
+    assert _apply(books, "d8").applied == 1
+    _plan(books, "d8")
+    writes = query(books, "SELECT * FROM ledgerbridge.outbox WHERE planned_run_id = 'd8' AND decision_id = %s", pick)
+    assert [(w["ledger"], w["operation"]) for w in writes] == [("quickbooks", "update")]
+    assert "Pembrokeshire" in str(writes[0]["payload"])
+    _plan(books, "d8")   # planned again (a retried plan task): still one write
+    assert len(query(books, "SELECT id FROM ledgerbridge.outbox WHERE decision_id = %s AND status = 'pending'",
+                     pick)) == 1
+    assert _apply(books, "d8").applied == 0
+
+
+def test_different_records_are_never_proposed_again_and_are_created(books, queue):
+    branch = queue[("xero", X["branch"]["ledger_id"])]
+    with db.connect(books) as conn:
+        new = decisions.record(conn, Decision(branch["id"], "create", "bob", note="a separate company"))
+    result = _apply(books, "d3")
+    assert [o["status"] for o in result.outcomes if o["id"] == new] == ["applied"]
+    assert query(books, "SELECT decided_by, note FROM ledgerbridge.distinct_records WHERE xero_id = %s",
+                 X["branch"]["ledger_id"]) == [{"decided_by": "bob", "note": "a separate company"}]
+    matching.match(ENTITIES["contacts"], load_pairs()[PAIR], RunInfo("d3", "test"), books)
+    assert not query(books, "SELECT id FROM ledgerbridge.exceptions WHERE status = 'open' AND record_id = ANY(%s)",
+                     [X["branch"]["ledger_id"], Q["branch"]["ledger_id"]])
+    _plan(books, "d3")
+    creates = query(books, "SELECT source_id, decision_id FROM ledgerbridge.outbox WHERE planned_run_id = 'd3' "
+                           "AND operation = 'create' AND source_id = ANY(%s)",
+                    [X["branch"]["ledger_id"], Q["branch"]["ledger_id"]])
+    assert {c["source_id"] for c in creates} == {X["branch"]["ledger_id"], Q["branch"]["ledger_id"]}
+    assert new in {c["decision_id"] for c in creates}
+
+
+def test_a_decision_whose_record_changed_is_rechecked_not_applied(books):
+    x = contact("xero", "Llanberis Climbing Wall", email="climb@llanberiswall.co.uk")
+    q = contact("quickbooks", "Llanberris Climbing Wall")
+    insert(books, "stg_xero_contacts", PAIR, [x])
+    insert(books, "stg_quickbooks_contacts", PAIR, [q])
+    matching.match(ENTITIES["contacts"], load_pairs()[PAIR], RunInfo("d4", "test"), books)
+    exc = query(books, "SELECT * FROM ledgerbridge.exceptions WHERE status = 'open' AND record_id = %s",
+                x["ledger_id"])
+    assert [e["reason"] for e in exc] == ["possible_match"]
+    with db.connect(books) as conn:
+        new = decisions.record(conn, Decision(exc[0]["id"], "link", "cy", candidate=1))
+    with psycopg.connect(books) as conn:
+        conn.execute("UPDATE ledgerbridge.stg_xero_contacts SET version = 'edited' WHERE ledger_id = %s",
+                     (x["ledger_id"],))
+    result = _apply(books, "d5")
+    mine = [o for o in result.outcomes if o["id"] == new][0]
+    assert mine["status"] == "recheck" and "changed since the decision" in mine["outcome"]
+    assert not query(books, "SELECT 1 FROM ledgerbridge.xref WHERE xero_id = %s", x["ledger_id"])
+    assert query(books, "SELECT status FROM ledgerbridge.exceptions WHERE id = %s", exc[0]["id"])[0]["status"] == "open"
+
+
+def test_an_ignored_record_leaves_the_queue_for_good_and_is_not_created(books):
+    from reconcile.run import open_exception
+
+    x = contact("xero", "Zebedee Test Account Ltd")
+    insert(books, "stg_xero_contacts", PAIR, [x])
+    run = RunInfo("d6", "test")
+    with db.connect(books) as conn:
+        open_exception(conn, run, PAIR, "contacts", "xero", x["ledger_id"], "unmapped_code", "no mapping for ZZ",
+                       label="Zebedee")
+        conn.commit()
+        exc = conn.execute("SELECT id FROM ledgerbridge.exceptions WHERE record_id = %s AND status = 'open'",
+                           (x["ledger_id"],)).fetchone()
+        decisions.record(conn, Decision(exc["id"], "ignore", "dee", note="a test account"))
+    _apply(books, "d6")
+    assert query(books, "SELECT status FROM ledgerbridge.exceptions WHERE id = %s", exc["id"])[0]["status"] == "ignored"
+    assert query(books, "SELECT ignored_by, reason FROM ledgerbridge.ignored_records WHERE record_id = %s",
+                 x["ledger_id"]) == [{"ignored_by": "dee", "reason": "unmapped_code"}]
+    with db.connect(books) as conn:   # a later run meeting the same problem does not queue it again
+        open_exception(conn, RunInfo("d7", "test"), PAIR, "contacts", "xero", x["ledger_id"], "unmapped_code",
+                       "no mapping for ZZ", label="Zebedee")
+        conn.commit()
+    assert not query(books, "SELECT id FROM ledgerbridge.exceptions WHERE record_id = %s AND status = 'open'",
+                     x["ledger_id"])
+    _plan(books, "d7")
+    assert not query(books, "SELECT id FROM ledgerbridge.outbox WHERE source_id = %s", x["ledger_id"])

@@ -1,5 +1,5 @@
 -- Records of one side with no partner on the other (here, or in a sibling entity), that nothing blocks, oldest
--- change first. Blocked: a staging or per-record quality problem in the exception queue, or waiting for a match decision — the subject
+-- change first. A record a person decided to ignore is not created. Blocked: a staging or per-record quality problem in the exception queue, or waiting for a match decision — the subject
 -- of an open ambiguous_match / possible_match, or a candidate named by one on the other side (never created while
 -- a person has still to say whether it is the same as that record).
 WITH held AS (
@@ -23,4 +23,7 @@ WHERE s.pair = %(pair)s AND NOT s.deleted
                     AND e.reason IN ('invalid_field', 'unmapped_code', 'unsafe_value', 'out_of_range', 'data_quality',
                                      'ambiguous_match', 'possible_match'))
   AND s.ledger_id NOT IN (SELECT record_id FROM held WHERE record_id IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM ledgerbridge.ignored_records i
+                  WHERE i.pair = s.pair AND i.entity = %(entity)s AND i.ledger = %(ledger)s
+                    AND i.record_id = s.ledger_id)
 ORDER BY s.updated_at NULLS FIRST, s.ledger_id;
