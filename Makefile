@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py exec --
 
-.PHONY: install browser test demo airflow up down psql connect migrate report data-dictionary ui-check sandbox-xero sandbox-quickbooks lock bench clean
+.PHONY: install browser test demo airflow up down psql connect migrate decide report data-dictionary ui-check sandbox-xero sandbox-quickbooks lock bench clean
 
 # The venv is rebuilt when the lock changes. No constraints file is downloaded: requirements.txt is the full lock.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -61,6 +61,10 @@ data-dictionary: install
 # Headless Chromium through the Airflow UI: screenshots of the DAG list, a nightly run and a task log.
 ui-check: install browser
 	$(DEVENV) $(PY) -m pytest tests/e2e/test_ui.py -q
+
+# Decide on the demo's open exceptions: make decide ARGS="list", ARGS="show 12", ARGS="link 12 --candidate 1 --by ana"
+decide: install
+	$(DEVENV) $(PY) -m reconcile.decide --demo $(ARGS)
 
 # Connect a real organisation: make connect LEDGER=xero CONN_ID=xero_default ARGS="--client-id ..."
 LEDGER ?= xero

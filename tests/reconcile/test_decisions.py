@@ -240,3 +240,24 @@ def test_an_ignored_record_leaves_the_queue_for_good_and_is_not_created(books):
                      x["ledger_id"])
     _plan(books, "d7")
     assert not query(books, "SELECT id FROM ledgerbridge.outbox WHERE source_id = %s", x["ledger_id"])
+
+
+def test_the_cli_lists_decides_and_refuses(books, queue, capsys):
+    from reconcile import decide
+
+    assert decide.main(["--db-url", books, "list", "--pair", PAIR]) == 0
+    out = capsys.readouterr().out
+    assert "possible_match" in out and "python -m reconcile.decide link" in out and " open" in out
+    rows = query(books, "SELECT id, reason FROM ledgerbridge.exceptions WHERE status = 'open' ORDER BY id")
+    target = rows[0]["id"]
+    assert decide.main(["--db-url", books, "show", str(target)]) == 0
+    assert "offered:" in capsys.readouterr().out
+    before = decisions_count(books)
+    assert decide.main(["--db-url", books, "keep", str(target), "--by", "eve"]) == 2
+    assert "refused:" in capsys.readouterr().err and decisions_count(books) == before
+    assert decide.main(["--db-url", books, "ignore", str(target), "--by", "eve", "--note", "not ours"]) == 0
+    assert "recorded" in capsys.readouterr().out and decisions_count(books) == before + 1
+    new = query(books, "SELECT id, via, decided_by FROM ledgerbridge.decisions ORDER BY id DESC LIMIT 1")[0]
+    assert (new["via"], new["decided_by"]) == ("cli", "eve")
+    assert decide.main(["--db-url", books, "cancel", str(new["id"]), "--by", "eve"]) == 0
+    assert query(books, "SELECT status FROM ledgerbridge.decisions WHERE id = %s", new["id"])[0]["status"] == "cancelled"
