@@ -225,6 +225,20 @@ class AirflowAPI:
         run_id = self.trigger(dag_id, conf)
         return self.wait(dag_id, run_id, timeout, started=started)
 
+    # --- human-in-the-loop (Airflow's Required actions) ---------------------------------------------------------
+    def hitl_waiting(self, dag_id: str = "~", run_id: str = "~") -> list[dict[str, Any]]:
+        """Human-in-the-loop requests nobody has answered yet (what the UI's Required actions lists)."""
+        answer = self.call("GET", f"/dags/{self._q(dag_id)}/dagRuns/{self._q(run_id)}/hitlDetails",
+                           params={"response_received": "false", "limit": 100})
+        return list(answer.get("hitl_details") or [])
+
+    def hitl_answer(self, dag_id: str, run_id: str, task_id: str, map_index: int, chosen: list[str],
+                    params_input: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Answer one request as the UI does."""
+        return self.call("PATCH", f"/dags/{self._q(dag_id)}/dagRuns/{self._q(run_id)}/taskInstances/"
+                                  f"{self._q(task_id)}/{map_index}/hitlDetails",
+                         json={"chosen_options": chosen, "params_input": dict(params_input or {})})
+
     # --- task instances ------------------------------------------------------------------------------------------
     def task_instances(self, dag_id: str, run_id: str) -> dict[str, TaskRun]:
         tasks: dict[str, TaskRun] = {}

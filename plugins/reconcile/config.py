@@ -349,9 +349,27 @@ def _load_tracking(path: Path, node: Node, result: Mappings) -> None:
 
 
 # --- pairs ------------------------------------------------------------------------------------------------------
+APPROVAL_MODES = ("none", "first_alignment", "always")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """When a run's write plan waits for a person before anything is written (issue 8): ``none``; the first
+    alignment of the pair and entity (``first_alignment``); every run that writes (``always``). Whatever the mode
+    (but ``none``), a plan also waits when a document's amount is over ``max_amount``, when it creates more than
+    ``max_creates`` records, or (``deletes``) when it voids or deletes anything."""
+
+    mode: str = "none"
+    max_amount: float | None = None
+    max_creates: int | None = None
+    deletes: bool = False
+    timeout_minutes: float = 24 * 60   # unanswered by then: rejected (nothing written), the run goes on
+
+
 @dataclass(frozen=True)
 class EntityConfig:
     direction: str
+    approval: Approval | None = None   # None: the pair's
 
     @property
     def enabled(self) -> bool:
@@ -378,9 +396,15 @@ class PairConfig:
     # share of the records checked AND at least this many records fail; below, failing records are held alone
     quality_systemic_share: float = 0.25
     quality_systemic_min: int = 20
+    approval: Approval = field(default_factory=Approval)
+    # how long the review task of a run that found new exceptions waits for decisions (0: it does not ask)
+    review_minutes: float = 0.0
 
     def entity(self, name: str) -> EntityConfig:
         return self.entities.get(name, EntityConfig("off"))
+
+    def approval_of(self, entity: str) -> Approval:
+        return self.entity(entity).approval or self.approval
 
 
 def pairs_file() -> Path:
@@ -425,7 +449,8 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
             if known_entities is not None and key.value not in known_entities:
                 raise ConfigError(path, _line(key), f"pair {name!r}: unknown entity {key.value!r} (known: "
                                                     f"{', '.join(known_entities)})")
-            direction_node = _get(path, _mapping(path, value, key.value), "direction", value, key.value)
+            entity_fields = _mapping(path, value, key.value)
+            direction_node = _get(path, entity_fields, "direction", value, key.value)
             direction = _scalar(path, direction_node, "direction")  # type: ignore[arg-type]
             if direction not in DIRECTIONS:
                 raise ConfigError(path, _line(direction_node), f"pair {name!r}, entity {key.value!r}: direction "  # type: ignore[arg-type]
@@ -435,12 +460,17 @@ def load_pairs(path: Path | None = None, known_entities: tuple[str, ...] | None 
                 raise ConfigError(path, _line(direction_node), f"pair {name!r}, entity {key.value!r}: direction "  # type: ignore[arg-type]
                                                                f"{direction!r} is not supported; it can run "
                                                                f"{', '.join(d for d in DIRECTIONS if d in allowed)}")
-            entities[key.value] = EntityConfig(direction)
+            entity_approval = _get(path, entity_fields, "approval", value, key.value, required=False)
+            entities[key.value] = EntityConfig(direction, _approval(path, entity_approval, f"{name}.{key.value}")
+                                               if entity_approval is not None else None)
         result[name] = PairConfig(
             name=name, xero_conn_id=text("xero_conn_id"), quickbooks_conn_id=text("quickbooks_conn_id"),
             mappings=load_mappings(mapping_path), conflict_prefer=prefer, entities=entities,
             description=text("description", required=False), match_link=link, match_review=review,
             quality_systemic_share=share, quality_systemic_min=least,
+            approval=_approval(path, _get(path, fields, "approval", entry, f"pair {name!r}", required=False), name),
+            review_minutes=_review(path, _get(path, fields, "review", entry, f"pair {name!r}", required=False),
+                                   name),
         )
     return result
 
@@ -496,6 +526,64 @@ def _quality(path: Path, node: Node | None, pair: str) -> tuple[float, int]:
             raise ConfigError(path, _line(key), f"pair {pair!r}: quality.{key.value} is not a setting "
                                                 "(systemic_share, systemic_min_records)")
     return share, least
+
+
+def _number(path: Path, node: Node, what: str, pair: str, integer: bool = False) -> float:
+    text = _scalar(path, node, what)
+    try:
+        number = int(text) if integer else float(text)
+    except ValueError:
+        raise ConfigError(path, _line(node), f"pair {pair!r}: {what} {text!r} is not "
+                                             f"{'a whole number' if integer else 'a number'}") from None
+    if number < 0:
+        raise ConfigError(path, _line(node), f"pair {pair!r}: {what} must not be negative")
+    return number
+
+
+def _approval(path: Path, node: Node | None, pair: str) -> Approval:
+    """``approval: first_alignment`` or ``approval: {mode: always, max_amount: 10000, max_creates: 50,
+    deletes: true, timeout_minutes: 60}``."""
+    if node is None:
+        return Approval()
+    if isinstance(node, ScalarNode):
+        mode = _scalar(path, node, "approval")
+        if mode not in APPROVAL_MODES:
+            raise ConfigError(path, _line(node), f"pair {pair!r}: approval {mode!r} is not one of {APPROVAL_MODES}")
+        return Approval(mode)
+    values: dict[str, Any] = {}
+    for key, value in _mapping(path, node, "approval"):
+        if key.value == "mode":
+            values["mode"] = _scalar(path, value, "approval.mode")
+            if values["mode"] not in APPROVAL_MODES:
+                raise ConfigError(path, _line(value), f"pair {pair!r}: approval.mode {values['mode']!r} is not one "
+                                                      f"of {APPROVAL_MODES}")
+        elif key.value in ("max_amount", "timeout_minutes"):
+            values[key.value] = _number(path, value, f"approval.{key.value}", pair)
+        elif key.value == "max_creates":
+            values[key.value] = int(_number(path, value, "approval.max_creates", pair, integer=True))
+        elif key.value == "deletes":
+            flag = _scalar(path, value, "approval.deletes").lower()
+            if flag not in ("true", "false", "yes", "no"):
+                raise ConfigError(path, _line(value), f"pair {pair!r}: approval.deletes must be true or false")
+            values["deletes"] = flag in ("true", "yes")
+        else:
+            raise ConfigError(path, _line(key), f"pair {pair!r}: approval.{key.value} is not a setting (mode, "
+                                                "max_amount, max_creates, deletes, timeout_minutes)")
+    if "mode" not in values:
+        raise ConfigError(path, _line(node), f"pair {pair!r}: approval needs a mode ({', '.join(APPROVAL_MODES)})")
+    return Approval(**values)
+
+
+def _review(path: Path, node: Node | None, pair: str) -> float:
+    """``review: {timeout_minutes: 30}``: a run that found new exceptions asks for decisions that long."""
+    if node is None:
+        return 0.0
+    minutes = 0.0
+    for key, value in _mapping(path, node, "review"):
+        if key.value != "timeout_minutes":
+            raise ConfigError(path, _line(key), f"pair {pair!r}: review.{key.value} is not a setting (timeout_minutes)")
+        minutes = _number(path, value, "review.timeout_minutes", pair)
+    return minutes
 
 
 def as_dict(pair: PairConfig) -> dict[str, Any]:

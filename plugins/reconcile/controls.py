@@ -75,6 +75,11 @@ def _compare_kind(conn: Any, pair: PairConfig, run: RunInfo, kind: str, entities
         xero_credits_table=f"stg_xero_{entities['credit_entity']}",
         qb_credits_table=f"stg_quickbooks_{entities['credit_entity']}")
     rows = conn.execute(statement, {"pair": pair.name, "as_of": as_of, **entities}).fetchall()
+    # a document a person decided to ignore (and its partner) is out of the totals and differences, listed apart
+    ignored_ids = {(r["entity"], r["ledger_id"]) for r in rows if r["ignored"]}
+    ignored = [r for r in rows if (r["entity"], r["ledger_id"]) in ignored_ids
+               or (r["partner"] and (r["entity"], r["partner"]) in ignored_ids)]
+    rows = [r for r in rows if r not in ignored]
     totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: {"xero": ZERO, "quickbooks": ZERO})
     by_doc: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -115,7 +120,12 @@ def _compare_kind(conn: Any, pair: PairConfig, run: RunInfo, kind: str, entities
     total = totals[("total", "all")]
     result = {"xero": str(total["xero"]), "quickbooks": str(total["quickbooks"]),
               "difference": str(total["xero"] - total["quickbooks"]), "contacts_differing": len(differing_contacts),
-              "documents_differing": differences}
+              "documents_differing": differences,
+              "ignored": [{"entity": r["entity"], "ledger": r["ledger"], "id": r["ledger_id"], "document": r["number"],
+                           "due": str(r["due"])} for r in ignored]}
+    if ignored:
+        log.info("%s %s: %s ignored documents left out of the totals: %s", pair.name, kind, len(ignored),
+                 ", ".join(f"{r['ledger']} {r['number'] or r['ledger_id']} {r['due']}" for r in ignored[:20]))
     if differences:
         log.warning("%s %s: %s documents differ between the ledgers (ledgerbridge.control_differences, run %s)",
                     pair.name, kind, differences, run.run_id)

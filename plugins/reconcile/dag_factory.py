@@ -24,7 +24,7 @@ from typing import Any
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 
-from reconcile import tasks
+from reconcile import alerts, tasks
 from reconcile.entities.base import EntitySpec
 from reconcile.run import RunInfo
 
@@ -35,6 +35,8 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_delay": dt.timedelta(seconds=float(os.environ.get("LEDGERBRIDGE_RETRY_DELAY_SECONDS", "30"))),
     "retry_exponential_backoff": True,
     "max_retry_delay": dt.timedelta(minutes=10),
+    # a task that failed after its last retry is mailed / posted (reconcile.alerts; off without its connections)
+    "on_failure_callback": alerts.task_failed,
 }
 START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 POOLS = {"xero": "ledgerbridge_xero", "quickbooks": "ledgerbridge_quickbooks"}
@@ -67,6 +69,8 @@ def run_params() -> dict[str, Param]:
         "entities": Param(None, type=["null", "array"], description="align only these entities"),
         "full_resync": Param(False, type="boolean",
                              description="read everything again instead of changes since the last run"),
+        "apply_decisions": Param(False, type="boolean",
+                                 description="apply people's pending decisions now: only the entities that have some"),
     }
 
 
@@ -76,7 +80,8 @@ def resolved_conf() -> dict[str, Any]:
     conf: dict[str, Any] = {}
     for events in (context.get("triggering_asset_events") or {}).values():
         for event in events:
-            conf.update({k: v for k, v in (event.extra or {}).items() if k in ("pair", "entities", "full_resync")})
+            conf.update({k: v for k, v in (event.extra or {}).items() if k in ("pair", "entities", "full_resync",
+                                                                                 "apply_decisions")})
     conf.update({k: v for k, v in context["params"].items() if v not in (None, False, [], "")})
     return conf
 
@@ -108,7 +113,10 @@ def build_entity_dag(spec: EntitySpec, schedule: Any, *, doc_md: str | None = No
             if wanted and entity not in wanted:
                 return []
             full = bool(conf.get("full_resync"))
-            return [{"pair": p, "full": full} for p in tasks.prepare(entity, conf.get("pair"))]
+            chosen = tasks.prepare(entity, conf.get("pair"))
+            if conf.get("apply_decisions"):  # a manual run to apply decisions: only where some wait
+                chosen = [p for p in chosen if tasks.pending_decisions(entity, p)]
+            return [{"pair": p, "full": full} for p in chosen]
 
         @task_group(group_id="pair")
         def per_pair(job: dict[str, Any]) -> None:
@@ -153,10 +161,17 @@ def build_entity_dag(spec: EntitySpec, schedule: Any, *, doc_md: str | None = No
             def summarise(job: dict[str, Any]) -> list[dict[str, Any]]:
                 return tasks.summarise(entity, job["pair"], _run())
 
+            # people in the loop (reconcile.hitl): decisions on new exceptions, applied before planning; an approval
+            # gate before writing. Each asks only when it must, and never skips what follows.
+            from reconcile.hitl import ExceptionReviewOperator, WriteApprovalOperator  # noqa: PLC0415
+
+            review = ExceptionReviewOperator(task_id="review", entity=entity)
+            approve = WriteApprovalOperator(task_id="approve", entity=entity)
             staged = [extract_xero(job), extract_quickbooks(job)]
             checked = quality(job)
             staged >> checked
-            checked >> match(job) >> plan(job) >> write_quickbooks(job) >> write_xero(job) >> summarise(job)
+            checked >> match(job) >> review >> plan(job) >> approve
+            approve >> write_quickbooks(job) >> write_xero(job) >> summarise(job)
 
         @task(task_id="done", outlets=[aligned_asset(entity)])
         def done() -> str:

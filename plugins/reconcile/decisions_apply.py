@@ -140,7 +140,10 @@ def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
         for partner in partners:
             xero_id, qb_id = _ids(d, partner)
             conn.execute(db.sql("decisions/distinct"), {**keys, "xero_id": xero_id, "quickbooks_id": qb_id})
-        _close(conn, d, run)
+        # the partners' own match exceptions named this record: closed too (the matcher re-queues one that still
+        # has another candidate)
+        xs, qs = ([d["record_id"]], partners) if d["ledger"] == "xero" else (partners, [d["record_id"]])
+        _close(conn, d, run, xero_ids=xs, quickbooks_ids=qs, reasons=["ambiguous_match", "possible_match"])
         said = f"different from {theirs} {', '.join(partners)}; " if partners else ""
         return f"{said}to be created in {theirs}"
     if kind in ("keep", "unlink"):

@@ -138,8 +138,18 @@ def plan(entity: str, pair: str, run: RunInfo) -> dict[str, Any]:
     return deltas.plan(get(entity), cfg, run).counts()
 
 
+def pending_decisions(entity: str, pair: str) -> int:
+    return decisions_apply.pending_by_entity(pair).get(entity, 0)
+
+
 def write(entity: str, pair: str, ledger: str, run: RunInfo) -> dict[str, Any]:
     cfg = pair_config(pair)
+    from reconcile import people  # noqa: PLC0415
+
+    allowed, why = people.may_write(entity, pair, run)
+    if not allowed:
+        log.info("%s %s: nothing written to %s: %s", pair, entity, ledger, why)
+        return {"written": 0, "held": why}
     result: dict[str, Any] = writeback.write(get(entity), ledger, cfg, hook_for(cfg, ledger), run).counts()
     if entity == "bills" and ledger == "xero" and cfg.entity("bills").writes_to("xero"):
         from reconcile.attachments import copy_bill_attachments  # noqa: PLC0415
@@ -155,6 +165,12 @@ def summarise(entity: str, pair: str, run: RunInfo) -> list[dict[str, Any]]:
         conn.execute(db.sql("summary/exceptions"), {"run_id": run.run_id, "pair": pair, "entity": entity})
         rows = conn.execute(db.sql("summary/run"), {"run_id": run.run_id, "pair": pair, "entity": entity}).fetchall()
         conn.commit()
+    try:  # one digest of the exceptions this run opened (reconcile.alerts; off without its connections)
+        from reconcile import alerts  # noqa: PLC0415
+
+        alerts.new_exceptions_digest(run.run_id, pair, entity)
+    except Exception as exc:  # noqa: BLE001  (an alert never fails the run)
+        log.warning("exception digest not sent: %s", exc)
     for r in rows:
         log.info("%-10s %-8s %-10s read=%s staged=%s matched=%s created=%s updated=%s voided=%s conflicts=%s "
                  "exceptions=%s failed=%s", r["pair"], r["entity"], r["ledger"], r["read"], r["staged"], r["matched"],

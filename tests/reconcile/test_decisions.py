@@ -261,3 +261,88 @@ def test_the_cli_lists_decides_and_refuses(books, queue, capsys):
     assert (new["via"], new["decided_by"]) == ("cli", "eve")
     assert decide.main(["--db-url", books, "cancel", str(new["id"]), "--by", "eve"]) == 0
     assert query(books, "SELECT status FROM ledgerbridge.decisions WHERE id = %s", new["id"])[0]["status"] == "cancelled"
+
+
+# --- approval gates ----------------------------------------------------------------------------------------------
+def test_approval_settings_are_read_and_checked(tmp_path):
+    from reconcile.config import Approval, ConfigError
+
+    mappings = tmp_path / "mappings.yaml"
+    mappings.write_text((load_pairs()[PAIR].mappings.path).read_text())
+    pairs = tmp_path / "pairs.yaml"
+    pairs.write_text(f"""\
+pairs:
+  - name: a
+    xero_conn_id: x
+    quickbooks_conn_id: q
+    mappings: {mappings.name}
+    approval: first_alignment
+    review: {{timeout_minutes: 15}}
+    entities:
+      contacts: {{direction: both}}
+      invoices: {{direction: xero_to_quickbooks, approval: {{mode: always, max_amount: 5000, max_creates: 10, deletes: true}}}}
+""")
+    cfg = load_pairs(pairs)["a"]
+    assert cfg.approval_of("contacts") == Approval("first_alignment") and cfg.review_minutes == 15
+    assert cfg.approval_of("invoices") == Approval("always", 5000.0, 10, True)
+    pairs.write_text(pairs.read_text().replace("approval: first_alignment", "approval: sometimes"))
+    with pytest.raises(ConfigError, match=r"pairs.yaml:6: pair 'a': approval 'sometimes' is not one of"):
+        load_pairs(pairs)
+
+
+def _outbox(url: str, entity: str, rows: list[tuple[str, str, dict]], start: int = 0) -> None:
+    from psycopg.types.json import Jsonb
+
+    with psycopg.connect(url) as conn:
+        for n, (ledger, op, payload) in enumerate(rows, start=start):
+            conn.execute("INSERT INTO ledgerbridge.outbox (pair, entity, ledger, operation, source_id, target_id, label,"
+                         " payload, payload_hash, planned_run_id) VALUES ('gate', %s, %s, %s, %s, %s, %s, %s, %s, 'g1')",
+                         (entity, ledger, op, f"s{n}", None if op == "create" else f"t{n}", f"DOC-{n}", Jsonb(payload),
+                          f"h{entity}{n}"))
+
+
+def test_a_gate_records_the_plan_shown_and_a_rejection_cancels_it(books):
+    import dataclasses
+
+    from reconcile import people
+    from reconcile.config import Approval
+
+    cfg = dataclasses.replace(load_pairs()[PAIR], name="gate", approval=Approval("first_alignment", max_amount=1000,
+                                                                                  deletes=True))
+    _outbox(books, "invoices", [("quickbooks", "create", {"Line": [{"Amount": 120.5}, {"Amount": 10}]}),
+                                ("quickbooks", "create", {"Line": [{"Amount": 4200}]}),
+                                ("quickbooks", "void", {"Id": "9"})])
+    state = people.gate("invoices", cfg, RunInfo("g1", "test"), db_url=books)
+    assert state["wait"] and state["plan"]["counts"] == {"quickbooks create": 2, "quickbooks void": 1}
+    assert state["plan"]["largest"][0]["amount"] == "4200" and state["plan"]["largest"][1]["amount"] == "130.5"
+    assert any("first alignment" in w for w in state["gated_by"]) and any("over 1000" in w for w in state["gated_by"])
+    assert "| quickbooks create | 2 |" in state["body"] and "DOC-1" in state["body"]
+    again = people.gate("invoices", cfg, RunInfo("g1", "test"), db_url=books)   # a retried task: the same plan
+    assert again["approval_id"] == state["approval_id"]
+    assert people.may_write("invoices", "gate", RunInfo("g1", "test"), db_url=books)[0] is False
+    people.decide(state["approval_id"], False, "fay", "amounts look wrong", db_url=books)
+    allowed, why = people.may_write("invoices", "gate", RunInfo("g1", "test"), db_url=books)
+    assert not allowed and "rejected by fay: amounts look wrong" in why
+    left = query(books, "SELECT status, last_error FROM ledgerbridge.outbox WHERE pair = 'gate'")
+    assert {r["status"] for r in left} == {"superseded"} and "rejected by fay" in left[0]["last_error"]
+    assert people.decide(state["approval_id"], True, "gus", db_url=books) is None   # decided once
+
+
+def test_a_first_alignment_gate_asks_once_then_only_on_thresholds(books, monkeypatch):
+    import dataclasses
+
+    from reconcile import people
+    from reconcile.config import Approval
+
+    cfg = dataclasses.replace(load_pairs()[PAIR], name="gate", approval=Approval("first_alignment", max_creates=1))
+    _outbox(books, "bills", [("xero", "create", {"Total": 50})])
+    monkeypatch.setenv("LEDGERBRIDGE_HITL", "auto:demo")
+    first = people.gate("bills", cfg, RunInfo("g2", "test"), db_url=books)
+    assert not first["wait"] and first["status"] == "approved"
+    row = query(books, "SELECT decided_by, via FROM ledgerbridge.approvals WHERE id = %s", first["approval_id"])[0]
+    assert row == {"decided_by": "demo", "via": "auto"}
+    monkeypatch.delenv("LEDGERBRIDGE_HITL")
+    assert people.gate("bills", cfg, RunInfo("g3", "test"), db_url=books) == {"wait": False, "writes": 1,
+                                                                             "mode": "first_alignment"}
+    _outbox(books, "bills", [("xero", "create", {"Total": 60}), ("xero", "create", {"Total": 70})], start=1)
+    assert people.gate("bills", cfg, RunInfo("g4", "test"), db_url=books)["wait"]   # 3 creates > 1
