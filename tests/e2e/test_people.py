@@ -1,0 +1,143 @@
+"""People in the loop end to end (issue 8), on seeded sandbox books and real Airflow.
+
+- A decision on an ambiguous match (issue 16's test list), taken through the CLI with the truth file's partner, is
+  applied by the next run of the entity exactly once: one manual link, one audit row naming the decision and its
+  author, and a third run applies and writes nothing more for it.
+- Under a real scheduler (api-server, scheduler, dag-processor), a run whose plan crosses the approval gate waits
+  at the approval task; rejected through the REST API as the UI does, it writes nothing and says who and why;
+  approved, it writes exactly the plan that was shown.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reconcile import decide
+from tests.e2e.chain import rows, run_chain
+
+pytestmark = pytest.mark.timeout(1500)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pairs_file(tmp: Path) -> Path:
+    """The shipped pairs file with no gate but on invoices (always), and no review wait."""
+    config = yaml.safe_load((ROOT / "config" / "pairs.yaml").read_text())
+    pair = config["pairs"][0]
+    pair["mappings"] = str(ROOT / "config" / pair["mappings"])
+    pair["approval"] = {"mode": "none"}
+    pair.pop("review", None)
+    pair["entities"]["invoices"]["approval"] = {"mode": "always", "timeout_minutes": 30}
+    path = tmp / "pairs.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def people_world(world, tmp_path_factory):
+    path = pairs_file(tmp_path_factory.mktemp("people"))
+    patch = pytest.MonkeyPatch()
+    patch.setenv("LEDGERBRIDGE_PAIRS_FILE", str(path))
+    try:
+        first = run_chain(dags=["sync_contacts"])
+        yield world, path, first
+    finally:
+        patch.undo()
+
+
+def test_a_decision_on_an_ambiguous_match_is_applied_exactly_once(people_world, capsys):
+    world, _, _ = people_world
+    url = world.db_url
+    case = next(a for a in world.truth["ambiguous"] if a["entity"] == "contact")
+    exc = rows(url, "SELECT * FROM ledgerbridge.exceptions WHERE status = 'open' AND entity = 'contacts' "
+                    "AND ledger = %s AND record_id = %s AND reason IN ('ambiguous_match', 'possible_match')",
+               case["side"], case["id"])
+    assert len(exc) == 1, exc
+    exc = exc[0]
+    n = next(c["n"] for c in exc["candidates"]["candidates"] if c["id"] == case["truth_partner"])
+    assert decide.main(["--db-url", url, "link", str(exc["id"]), "--candidate", str(n), "--by", "ana",
+                        "--note", "same customer, per the truth file"]) == 0
+    assert "recorded" in capsys.readouterr().out
+    decision = rows(url, "SELECT * FROM ledgerbridge.decisions WHERE exception_id = %s", exc["id"])[0]
+    assert decision["status"] == "pending"
+
+    second = run_chain(dags=["sync_contacts"])[0]
+    xero_id, qb_id = ((case["id"], case["truth_partner"]) if case["side"] == "xero"
+                      else (case["truth_partner"], case["id"]))
+    link = rows(url, "SELECT method FROM ledgerbridge.xref WHERE pair = 'harbour' AND entity = 'contacts' "
+                     "AND xero_id = %s", xero_id)
+    assert link == [{"method": "manual"}]
+    assert rows(url, "SELECT quickbooks_id FROM ledgerbridge.xref WHERE entity = 'contacts' AND xero_id = %s",
+                xero_id)[0]["quickbooks_id"] == qb_id
+    done = rows(url, "SELECT * FROM ledgerbridge.decisions WHERE id = %s", decision["id"])[0]
+    assert (done["status"], done["applied_run_id"]) == ("applied", second)
+    audit = rows(url, "SELECT operation, decided_by, outcome, run_id FROM ledgerbridge.audit_log "
+                      "WHERE decision_id = %s", decision["id"])
+    own = [a for a in audit if a["operation"] == "decision_link"]
+    assert own == [{"operation": "decision_link", "decided_by": "ana", "outcome": "applied", "run_id": second}]
+    assert all(a["decided_by"] == "ana" for a in audit)   # writes that followed the link name it too
+    assert rows(url, "SELECT status FROM ledgerbridge.exceptions WHERE id = %s", exc["id"])[0]["status"] == "resolved"
+
+    third = run_chain(dags=["sync_contacts"])[0]   # a re-run applies nothing again and writes nothing for it
+    assert rows(url, "SELECT count(*) AS n FROM ledgerbridge.audit_log WHERE decision_id = %s",
+                decision["id"])[0]["n"] == len(audit)
+    assert not rows(url, "SELECT id FROM ledgerbridge.outbox WHERE planned_run_id = %s AND "
+                         "(source_id IN (%s, %s) OR target_id IN (%s, %s))", third, xero_id, qb_id, xero_id, qb_id)
+    assert rows(url, "SELECT applied_run_id FROM ledgerbridge.decisions WHERE id = %s",
+                decision["id"])[0]["applied_run_id"] == second
+
+
+def _answer_when_asked(cluster, dag_id: str, run_id: str, chosen: str, note: str, timeout: float = 600) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = [h for h in cluster.hitl_waiting(dag_id, run_id)]
+        if waiting:
+            request = waiting[0]
+            ti = request["task_instance"]
+            assert ti["task_id"] == "pair.approve", request
+            cluster.hitl_answer(dag_id, run_id, ti["task_id"], ti["map_index"], [chosen], {"note": note})
+            return request
+        state = cluster.run_state(dag_id, run_id)
+        assert state in ("queued", "running"), f"{dag_id} {run_id} ended {state} without asking"
+        cluster.on_poll()
+        time.sleep(1)
+    raise TimeoutError(f"{dag_id} {run_id} did not ask for approval within {timeout:.0f}s")
+
+
+def test_a_gated_plan_waits_is_rejected_then_approved_and_writes_exactly_what_was_shown(people_world, airflow_cluster):
+    world, path, _ = people_world
+    url = world.db_url
+    env = {**world.env, "LEDGERBRIDGE_PAIRS_FILE": str(path), "LEDGERBRIDGE_HITL": "off"}
+    cluster = airflow_cluster(env=env)
+    cluster.wait_for_dag("sync_invoices", timeout=180)
+
+    started = time.monotonic()
+    rejected_run = cluster.trigger("sync_invoices", {"pair": "harbour"})
+    request = _answer_when_asked(cluster, "sync_invoices", rejected_run, "Reject", "check the amounts first")
+    waited = time.monotonic() - started
+    assert request["subject"].startswith("harbour / invoices: approve") and "quickbooks create" in request["body"]
+    result = cluster.wait("sync_invoices", rejected_run, timeout=600)
+    assert result.ok, cluster.explain(result)
+    gate = rows(url, "SELECT * FROM ledgerbridge.approvals WHERE run_id = %s", rejected_run)[0]
+    assert gate["status"] == "rejected" and gate["note"] == "check the amounts first" and gate["decided_by"]
+    assert gate["plan"]["counts"].get("quickbooks create", 0) > 0
+    assert not rows(url, "SELECT id FROM ledgerbridge.audit_log WHERE run_id = %s", rejected_run)
+    cancelled = rows(url, "SELECT status FROM ledgerbridge.outbox WHERE id = ANY(%s)", gate["outbox_ids"])
+    assert {c["status"] for c in cancelled} == {"superseded"}
+
+    approved_run = cluster.trigger("sync_invoices", {"pair": "harbour"})
+    _answer_when_asked(cluster, "sync_invoices", approved_run, "Approve", "looks right")
+    result = cluster.wait("sync_invoices", approved_run, timeout=600)
+    assert result.ok, cluster.explain(result)
+    gate = rows(url, "SELECT * FROM ledgerbridge.approvals WHERE run_id = %s", approved_run)[0]
+    assert gate["status"] == "approved"
+    sent = rows(url, "SELECT DISTINCT outbox_id FROM ledgerbridge.audit_log WHERE run_id = %s "
+                     "AND outcome IN ('applied', 'recovered', 'failed') AND operation <> 'note'", approved_run)
+    shown = set(gate["outbox_ids"])
+    assert {s["outbox_id"] for s in sent} <= shown and len(sent) > 0
+    assert rows(url, "SELECT count(*) AS n FROM ledgerbridge.outbox WHERE id = ANY(%s) AND status = 'pending'",
+                gate["outbox_ids"])[0]["n"] == 0
+    print(f"HITL approval wait (ask to answer, under load): {waited:.1f}s")
