@@ -27,7 +27,8 @@ from reconcile.run import RunInfo
 log = logging.getLogger(__name__)
 
 MATCH_REASONS = ["ambiguous_match", "possible_match", "weak_link"]
-STAGING_REASONS = ["invalid_field", "unmapped_code"]
+# reasons staging or its quality check holds a record for: only reading it again re-checks it
+STAGING_REASONS = ["invalid_field", "unmapped_code", "unsafe_value", "out_of_range", "data_quality"]
 
 
 @dataclass
@@ -108,6 +109,8 @@ def _close(conn: Any, d: dict[str, Any], run: RunInfo, *, status: str = "resolve
 
 
 def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
+    if d["decision"] == "retry":
+        return _retry(conn, d, run)
     if d["exception_status"] != "open":
         raise Recheck(f"exception {d['exception_id']} is {d['exception_status']} now")
     mine = staged(conn, d["entity"], d["ledger"], d["pair"], d["record_id"])
@@ -165,10 +168,6 @@ def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
                                                   "label": d["record_label"], "reason": d["reason"]})
         _close(conn, d, run, status="ignored")
         return f"ignored: out of the queue and the control totals (reason was {d['reason']})"
-    if kind == "retry":
-        _lift_refusal_blocks(conn, d)
-        _close(conn, d, run)
-        return "re-checked in this run"
     if kind == "pick":
         _close(conn, d, run)
         what = ", ".join(d["fields"]) if d["fields"] else "the whole record"
@@ -176,16 +175,21 @@ def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
     raise Recheck(f"unknown decision {kind!r}")
 
 
-def _lift_refusal_blocks(conn: Any, d: dict[str, Any]) -> None:
-    """A retry lifts what holds the record back after a ledger refused it (issue 17's per-record refusal blocks,
-    when that is on main)."""
-    try:
-        from reconcile import refusals  # noqa: PLC0415
-    except ImportError:
-        return
-    clear = getattr(refusals, "clear", None)
-    if clear is not None:
-        clear(conn, d["pair"], d["entity"], d["ledger"], d["record_id"])
+def _retry(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
+    """Re-check the record in this run. A record staging held was read again in full by this run's extract
+    (:func:`wants_full_read`), so its exception already says whether it is still wrong; any other exception is
+    closed, and a ledger's refusal block on the record (issue 17, ``ledgerbridge.refusals``) is lifted, so the
+    planner plans it once more and raises the exception again if the problem is still there."""
+    if d["reason"] in STAGING_REASONS:
+        if d["exception_status"] == "open":
+            return f"re-read in full in this run: still {d['reason']} (it stays in the queue)"
+        return "re-read in full in this run: staged cleanly now"
+    from reconcile import refusals  # noqa: PLC0415
+
+    lifted = refusals.clear(conn, d["pair"], d["entity"], d["record_id"])
+    _close(conn, d, run)
+    blocks = f"; lifted the refusal of {', '.join(r['ledger'] for r in lifted)}" if lifted else ""
+    return f"re-checked in this run{blocks}"
 
 
 def picks(conn: Any, pair: str, entity: str, run: RunInfo) -> dict[str, dict[str, Any]]:

@@ -301,12 +301,13 @@ def _outbox(url: str, entity: str, rows: list[tuple[str, str, dict]], start: int
                           f"h{entity}{n}"))
 
 
-def test_a_gate_records_the_plan_shown_and_a_rejection_cancels_it(books):
+def test_a_gate_records_the_plan_shown_and_a_rejection_cancels_it(books, monkeypatch):
     import dataclasses
 
     from reconcile import people
     from reconcile.config import Approval
 
+    monkeypatch.setenv("LEDGERBRIDGE_HITL", "off")
     cfg = dataclasses.replace(load_pairs()[PAIR], name="gate", approval=Approval("first_alignment", max_amount=1000,
                                                                                   deletes=True))
     _outbox(books, "invoices", [("quickbooks", "create", {"Line": [{"Amount": 120.5}, {"Amount": 10}]}),
@@ -341,8 +342,52 @@ def test_a_first_alignment_gate_asks_once_then_only_on_thresholds(books, monkeyp
     assert not first["wait"] and first["status"] == "approved"
     row = query(books, "SELECT decided_by, via FROM ledgerbridge.approvals WHERE id = %s", first["approval_id"])[0]
     assert row == {"decided_by": "demo", "via": "auto"}
-    monkeypatch.delenv("LEDGERBRIDGE_HITL")
+    monkeypatch.setenv("LEDGERBRIDGE_HITL", "off")
     assert people.gate("bills", cfg, RunInfo("g3", "test"), db_url=books) == {"wait": False, "writes": 1,
                                                                              "mode": "first_alignment"}
     _outbox(books, "bills", [("xero", "create", {"Total": 60}), ("xero", "create", {"Total": 70})], start=1)
     assert people.gate("bills", cfg, RunInfo("g4", "test"), db_url=books)["wait"]   # 3 creates > 1
+
+
+def test_a_retry_lifts_the_ledgers_refusal_and_re_checks_the_record(books):
+    from reconcile.run import open_exception
+
+    x = contact("xero", "Refused Name: With Colon Ltd")
+    insert(books, "stg_xero_contacts", PAIR, [x])
+    with db.connect(books) as conn:
+        conn.execute("INSERT INTO ledgerbridge.refusals (pair, entity, ledger, source_ledger, source_id, source_version,"
+                     " operation, message) VALUES (%s, 'contacts', 'quickbooks', 'xero', %s, %s, 'create', 'colon')",
+                     (PAIR, x["ledger_id"], x["version"]))
+        open_exception(conn, RunInfo("r1", "test"), PAIR, "contacts", "xero", x["ledger_id"], "write_failed",
+                       "quickbooks refused: a colon in the name [DisplayName]", label=x["name"])
+        conn.commit()
+        exc = conn.execute("SELECT id FROM ledgerbridge.exceptions WHERE record_id = %s", (x["ledger_id"],)).fetchone()
+        decisions.record(conn, Decision(exc["id"], "retry", "hal", note="renamed in QuickBooks"))
+    result = _apply(books, "r2")
+    mine = [o for o in result.outcomes if o["record_id"] == x["ledger_id"]][0]
+    assert mine["status"] == "applied" and "lifted the refusal of quickbooks" in mine["outcome"]
+    assert not query(books, "SELECT 1 FROM ledgerbridge.refusals WHERE source_id = %s", x["ledger_id"])
+    assert query(books, "SELECT status FROM ledgerbridge.exceptions WHERE id = %s", exc["id"])[0]["status"] == "resolved"
+
+
+def test_answers_in_the_review_task_are_recorded_and_applied_in_the_same_run(books):
+    from reconcile import people
+
+    x = contact("xero", "Moelfre Lifeboat Cafe", email="tea@moelfrecafe.co.uk")
+    q = contact("quickbooks", "Moelfree Lifeboat Cafe")
+    insert(books, "stg_xero_contacts", PAIR, [x])
+    insert(books, "stg_quickbooks_contacts", PAIR, [q])
+    run = RunInfo("v1", "test")
+    matching.match(ENTITIES["contacts"], load_pairs()[PAIR], run, books)
+    items = [e for e in people.review_items("contacts", PAIR, run, db_url=books) if e["record_id"] == x["ledger_id"]]
+    assert len(items) == 1 and "link 1" in people.choices_of(items[0]) and "create" in people.choices_of(items[0])
+    assert "Candidate 1: quickbooks" in people.describe(items[0])
+    answer = {people.field_name(items[0]): "link 1", "exception_999999": "ignore"}
+    result = people.record_and_apply("contacts", PAIR, run, answer, "ivy", db_url=books)
+    assert len(result["recorded"]) == 1 and "there is no exception 999999" in result["refused"][0]
+    assert result["applied"]["applied"] == 1
+    row = query(books, "SELECT via, decided_by, status, applied_run_id FROM ledgerbridge.decisions WHERE id = %s",
+                result["recorded"][0])[0]
+    assert row == {"via": "airflow", "decided_by": "ivy", "status": "applied", "applied_run_id": "v1"}
+    assert query(books, "SELECT method FROM ledgerbridge.xref WHERE xero_id = %s", x["ledger_id"]) == [
+        {"method": "manual"}]
