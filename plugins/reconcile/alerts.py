@@ -133,6 +133,9 @@ def notify(event: str, title: str, lines: Sequence[str] = (), *, dedupe_key: str
     """Send one alert to every channel that is on; returns the channels it went out on ([] when none is on or the
     same event and key was already sent). A channel that fails is logged and does not stop the others or the run."""
     message = Message(event, title, list(lines))
+    if all(_connection(conn_id()) is None for conn_id in (smtp_conn_id, slack_conn_id)):
+        log.info("alert %s: %s (no alert channel is on)", event, scrub(title))
+        return []
     claim_id = None
     if dedupe_key is not None:
         with db.connect(db_url, autocommit=True) as conn:
@@ -209,10 +212,31 @@ def totals_differ(pair: str, run_id: str, differences: Sequence[dict[str, Any]],
                   dedupe_key=f"{run_id}:{pair}", db_url=db_url)
 
 
+def after_control_totals(pair: str, run_id: str, day: str, db_url: str | None = None) -> dict[str, int]:
+    """The control-total alerts of a run: totals differing by more than ``LEDGERBRIDGE_ALERT_TOLERANCE`` (default
+    0.01, in document currency), and each customer overdue past terms (once per contact per day)."""
+    tolerance = float(os.environ.get("LEDGERBRIDGE_ALERT_TOLERANCE", "0.01"))
+    with db.connect(db_url) as conn:
+        differing = [dict(r) for r in conn.execute(db.sql("alerts/totals_differ"),
+                                                   {"run_id": run_id, "pair": pair, "tolerance": tolerance})]
+        late = [dict(r) for r in conn.execute(db.sql("alerts/overdue"), {"run_id": run_id, "pair": pair})]
+    sent = {"totals_differ": 0, "overdue": 0}
+    if differing:
+        rows = [{"kind": d["kind"], "contact": d["contact_label"] if d["contact"] != "total" else None,
+                 "xero": d["xero_amount"], "quickbooks": d["quickbooks_amount"], "difference": d["difference"]}
+                for d in differing]
+        sent["totals_differ"] = bool(totals_differ(pair, run_id, rows, tolerance, db_url=db_url))
+    for r in late:
+        contact_id = r["contact"].split("|")[0]
+        sent["overdue"] += bool(overdue(pair, day, contact_id, r["contact_label"], r["overdue"], int(r["days"]),
+                                        db_url=db_url))
+    return sent
+
+
 def overdue(pair: str, day: str, contact_id: str, label: str | None, amount: Any, days: int,
             db_url: str | None = None) -> list[str]:
     """Once per contact per day."""
-    return notify("overdue", f"{pair}: {label or contact_id} owes {amount}, {days} days past terms",
+    return notify("overdue", f"{pair}: {label or contact_id} owes {amount} overdue, {days}+ days past terms",
                   [f"contact {contact_id}"], dedupe_key=f"{pair}:{contact_id}:{day}", db_url=db_url)
 
 

@@ -183,7 +183,17 @@ def control_totals(pair: str, run: RunInfo) -> dict[str, Any]:
     from reconcile import controls  # noqa: PLC0415
 
     cfg = pair_config(pair)
-    return controls.compare(cfg, run, {ledger: hook_for(cfg, ledger) for ledger in ("xero", "quickbooks")})
+    result = controls.compare(cfg, run, {ledger: hook_for(cfg, ledger) for ledger in ("xero", "quickbooks")})
+    try:  # totals beyond the tolerance, customers overdue past terms (reconcile.alerts; off without connections)
+        import datetime as dt  # noqa: PLC0415
+
+        from reconcile import alerts  # noqa: PLC0415
+
+        result["alerts"] = alerts.after_control_totals(pair, run.run_id, dt.date.today().isoformat())
+    except Exception as exc:  # noqa: BLE001  (an alert never fails the run)
+        log.warning("control-total alerts not sent: %s", exc)
+    return result
+
 
 
 def report(run: RunInfo) -> str:

@@ -144,10 +144,29 @@ def test_overdue_is_once_per_contact_per_day(channels):
     assert alerts.overdue("harbour", "2026-12-07", "c-1", "Kestrel Coffee", "1200.00", 45, db_url=url)
     assert alerts.overdue("harbour", "2026-12-07", "c-1", "Kestrel Coffee", "1200.00", 45, db_url=url) == []
     assert alerts.overdue("harbour", "2026-12-08", "c-1", "Kestrel Coffee", "1200.00", 46, db_url=url)
-    assert len(received) == 2 and "45 days past terms" in received[0]["body"]["text"]
+    assert len(received) == 2 and "45+ days past terms" in received[0]["body"]["text"]
 
 
 def test_scrub_keeps_ids_and_amounts():
     line = "xero invoices 0a1b2c3d-1111-2222-3333-444455556666 (INV-0042) 1,234.56 GBP Bearer eyJhbGciOi.x.y"
     out = alerts.scrub(line)
     assert "0a1b2c3d-1111-2222-3333-444455556666" in out and "1,234.56" in out and "eyJhbGciOi" not in out
+
+
+def test_control_totals_alert_beyond_the_tolerance_and_overdue_customers(channels, monkeypatch):
+    inbox, received, url = channels
+    monkeypatch.setenv("LEDGERBRIDGE_ALERT_TOLERANCE", "1.00")
+    with psycopg.connect(url) as conn:
+        for contact, label, bucket, x, q in (("total", "total", "all", "500.00", "499.50"),
+                                             ("c9|q9", "Kestrel Coffee", "31-60", "300.00", "300.00"),
+                                             ("c9|q9", "Kestrel Coffee", "all", "300.00", "300.00")):
+            conn.execute("INSERT INTO ledgerbridge.control_totals (run_id, pair, kind, contact, contact_label, bucket,"
+                         " xero_amount, quickbooks_amount, difference) VALUES ('ct1', 'harbour', 'receivable', %s, %s,"
+                         " %s, %s, %s, %s::numeric - %s::numeric)", (contact, label, bucket, x, q, x, q))
+    sent = alerts.after_control_totals("harbour", "ct1", "2026-12-07", db_url=url)
+    assert sent == {"totals_differ": 0, "overdue": 1}   # 0.50 is within the tolerance
+    assert "Kestrel Coffee owes 300.00 overdue, 31+ days past terms" in received[-1]["body"]["text"]
+    monkeypatch.setenv("LEDGERBRIDGE_ALERT_TOLERANCE", "0.10")
+    sent = alerts.after_control_totals("harbour", "ct1", "2026-12-07", db_url=url)
+    assert sent == {"totals_differ": 1, "overdue": 0}   # the overdue alert went today already
+    assert "receivable total: xero 500.00 quickbooks 499.50 (difference 0.50)" in received[-1]["body"]["text"]
