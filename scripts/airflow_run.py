@@ -31,13 +31,15 @@ from scripts.airflowctl import AirflowCluster, ClusterError, ClusterSettings  # 
 def run_dags(dag_ids: Sequence[str], *, conf: Mapping[str, Any] | None = None,
              env: Mapping[str, str] | None = None, connections: Mapping[str, Any] | None = None,
              timeout: float = 600.0, schedules: bool = False, stop_on_failure: bool = True,
-             say: Callable[[str], None] = print) -> list[RunResult]:
+             say: Callable[[str], None] = print,
+             answer: Callable[[AirflowCluster], None] | None = None) -> list[RunResult]:
     """Run ``dag_ids`` one after the other, each with ``conf``; return their results (stops at a failure).
 
     ``env`` reaches every task (e.g. AIRFLOW_CONN_* for connections that live only for this run);
     ``connections`` are stored in the metadata database instead, so they show in the UI afterwards.
     With ``schedules=False`` (default) the scheduler creates no runs of its own, asset-triggered ones included:
-    only the runs triggered here happen.
+    only the runs triggered here happen. ``answer(cluster)``, when given, is called while waiting for each run
+    (e.g. to answer human-in-the-loop requests through the REST API, as the demo does).
     """
     settings = ClusterSettings.from_environ(schedules=schedules)
     settings.env.update(env or {})
@@ -47,6 +49,9 @@ def run_dags(dag_ids: Sequence[str], *, conf: Mapping[str, Any] | None = None,
             f"(metadata db migrate {cluster.timings['migrate']:.1f}s)")
         for conn_id, value in (connections or {}).items():
             cluster.set_connection(conn_id, value)
+        if answer is not None:
+            polled = cluster.on_poll
+            cluster.on_poll = lambda: (polled(), answer(cluster))  # type: ignore[method-assign]
         for dag_id in dag_ids:
             result = cluster.run(dag_id, conf, timeout=timeout)
             results.append(result)
@@ -59,7 +64,8 @@ def run_dags(dag_ids: Sequence[str], *, conf: Mapping[str, Any] | None = None,
 
 def run_chain(head: str, chain: Sequence[str], *, conf: Mapping[str, Any] | None = None,
               env: Mapping[str, str] | None = None, connections: Mapping[str, Any] | None = None,
-              timeout: float = 900.0, say: Callable[[str], None] = print) -> list[RunResult]:
+              timeout: float = 900.0, say: Callable[[str], None] = print,
+              answer: Callable[[AirflowCluster], None] | None = None) -> list[RunResult]:
     """Trigger ``head`` once under the real scheduler and follow the DAGs of ``chain`` it starts through asset
     events, as production runs; return the results in chain order (head first), stopping at the first failure.
 
@@ -78,6 +84,9 @@ def run_chain(head: str, chain: Sequence[str], *, conf: Mapping[str, Any] | None
             f"(metadata db migrate {cluster.timings['migrate']:.1f}s)")
         for conn_id, value in (connections or {}).items():
             cluster.set_connection(conn_id, value)
+        if answer is not None:  # e.g. human-in-the-loop requests answered through the REST API (the demo)
+            polled = cluster.on_poll
+            cluster.on_poll = lambda: (polled(), answer(cluster))  # type: ignore[method-assign]
         for dag_id in [head, *chain]:
             cluster.wait_for_dag(dag_id, timeout=300)
             cluster.set_paused(dag_id, False)

@@ -24,6 +24,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,20 +111,55 @@ def main() -> int:
         from reconcile.entities import STAGES  # noqa: PLC0415
 
         chain = [*[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
+        from scripts import demo_people  # noqa: PLC0415
+
         say(f"\nThe nightly alignment under Airflow's scheduler: one run of nightly_alignment, then the "
             f"{len(chain)} DAGs it starts through asset events ...")
-        results = run_chain("nightly_alignment", chain, env=env, connections=connections, timeout=900)
+        say("  config/pairs.yaml gates the first alignment (approval: first_alignment): each entity's first write plan "
+            "waits in Airflow for approval, which the demo gives through the same API a person's click uses")
+        results = run_chain("nightly_alignment", chain, env=env, connections=connections, timeout=2400,
+                            answer=demo_people.answerer(say))
         if len(results) < len(chain) + 1 or not all(r.ok for r in results):
             say("\nThe alignment did not finish: see the task logs above.")
             return 1
         aligned = report(db_url, [r.run_id for r in results], boxes)
         report_hostile(db_url, planted)
         inspect_results(db_url)
+        aligned = people(db_url, env, connections, results[-1].run_id) and aligned
         say(f"\nDone in {time.monotonic() - started:.0f}s.")
         return 0 if aligned else 1
     finally:
         for box in boxes.values():
             box.stop()
+
+
+def people(db_url: str, env: dict[str, str], connections: dict[str, Any], control_run: str) -> bool:
+    """People in the loop (issue 8): the queue with the commands that decide it, the demo's scripted decisions,
+    and a second run of the entities that have decisions, with the control totals before and after."""
+    from scripts import demo_people  # noqa: PLC0415
+    from scripts.airflow_run import run_dags  # noqa: PLC0415
+
+    before = demo_people.control_totals(db_url, control_run)
+    queue = demo_people.list_queue(say, db_url)
+    taken = demo_people.scripted_decisions(say, db_url, STATE / "xero" / "truth.json", queue)
+    entities = demo_people.pending_entities(db_url)
+    if not taken:
+        return True
+    from reconcile.entities import STAGES  # noqa: PLC0415
+
+    again = [f"sync_{e}" for stage in STAGES for e in stage if e in entities] + ["control_totals"]
+    say(f"\nApplying them now with a manual run ({{\"apply_decisions\": true, \"pair\": \"harbour\"}}): "
+        f"{', '.join(again)} ...")
+    results = run_dags(again, conf={"apply_decisions": True, "pair": "harbour"}, env=env, connections=connections,
+                       timeout=900, answer=demo_people.answerer(say))
+    if len(results) < len(again) or not all(r.ok for r in results):
+        say("\nThe run applying the decisions did not finish: see the task logs above.")
+        return False
+    demo_people.applied(say, db_url, taken)
+    demo_people.show_totals(say, "\nControl totals before the decisions:", before)
+    demo_people.show_totals(say, "Control totals after them (ignored records left out, listed in "
+                                 "ledgerbridge.ignored_records):", demo_people.control_totals(db_url, results[-1].run_id))
+    return True
 
 
 def plant_hostile(db_url: str) -> list:

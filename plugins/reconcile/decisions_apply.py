@@ -21,7 +21,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from ledgerbridge import db
-from reconcile.decisions import candidates_of, other, staged
+from reconcile.decisions import candidates_of, offered, other, staged
 from reconcile.run import RunInfo
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,8 @@ def _close(conn: Any, d: dict[str, Any], run: RunInfo, *, status: str = "resolve
 
 
 def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
+    if d["decision"] not in offered(d["reason"]):  # a row inserted by SQL is held to the same offers
+        raise Recheck(f"{d['decision']!r} is not offered for {d['reason']} (offered: {', '.join(offered(d['reason']))})")
     if d["decision"] == "retry":
         return _retry(conn, d, run)
     if d["exception_status"] != "open":

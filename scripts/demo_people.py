@@ -1,0 +1,137 @@
+"""The demo's people in the loop (issue 8): approving the first alignment through Airflow's human-in-the-loop API,
+listing the open exceptions with the command that decides each, taking a few scripted decisions, and running the
+entities that have decisions again so the control totals before and after can be compared.
+
+Used by scripts/demo.py; every step says what it does, so nothing is decided silently.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import psycopg
+from psycopg.rows import dict_row
+
+DEMO_USER = "demo (make demo)"
+SHOWN = 30   # open exceptions listed with their command; the rest are counted
+
+
+def answerer(say: Callable[[str], None]) -> Callable[[Any], None]:
+    """Answers human-in-the-loop requests as a person would in the UI (the same REST API): approves write plans
+    waiting at a gate (the first alignment) and leaves new-exception reviews for later (decided below instead)."""
+    seen: set[tuple] = set()
+
+    def answer(cluster: Any) -> None:
+        try:
+            waiting = cluster.hitl_waiting()
+        except Exception:  # noqa: BLE001  (the api-server is busy: ask again at the next poll)
+            return
+        for request in waiting:
+            ti = request["task_instance"]
+            key = (ti["dag_id"], ti["dag_run_id"], ti["task_id"], ti["map_index"])
+            if key in seen:
+                continue
+            seen.add(key)
+            params = {k: "" for k in (request.get("params") or {})}
+            if ti["task_id"].endswith("approve"):
+                say(f"  approval asked: {request['subject']} -> approved by the demo through Airflow's approval API "
+                    "(a person would press Approve in Required actions)")
+                params["note"] = "first alignment approved by make demo"
+                chosen = ["Approve"]
+            else:
+                say(f"  review asked: {request['subject']} -> 'Decide later' (the demo decides by CLI below)")
+                chosen = ["Decide later"]
+            try:
+                cluster.hitl_answer(ti["dag_id"], ti["dag_run_id"], ti["task_id"], ti["map_index"], chosen, params)
+            except Exception as exc:  # noqa: BLE001
+                say(f"  (could not answer {key}: {exc})")
+                seen.discard(key)
+
+    return answer
+
+
+def control_totals(db_url: str, run_id: str) -> list[dict[str, Any]]:
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        return conn.execute("SELECT kind, xero_amount, quickbooks_amount, difference FROM ledgerbridge.control_totals "
+                            "WHERE run_id = %s AND contact = 'total' AND bucket = 'all' ORDER BY kind",
+                            (run_id,)).fetchall()
+
+
+def show_totals(say: Callable[[str], None], title: str, rows: list[dict[str, Any]]) -> None:
+    say(title)
+    for r in rows:
+        say(f"  {r['kind']:<11} xero {r['xero_amount']:>10}  quickbooks {r['quickbooks_amount']:>10}  "
+            f"difference {r['difference']:>9}")
+
+
+def list_queue(say: Callable[[str], None], db_url: str) -> list[dict[str, Any]]:
+    from ledgerbridge import db  # noqa: PLC0415
+    from reconcile import decide  # noqa: PLC0415
+
+    with db.connect(db_url) as conn:
+        rows = decide.list_open(conn, "harbour")
+    say(f"\nOpen exceptions ({len(rows)}), each with the command that decides it (make decide ARGS=\"...\"):")
+    for r in rows[:SHOWN]:
+        label = f" ({r['record_label']})" if r["record_label"] else ""
+        say(f"  #{r['id']} {r['entity']} {r['ledger']} {r['record_id']}{label}: {r['reason']}")
+        say(f"      {decide.command_for(r)}")
+    if len(rows) > SHOWN:
+        say(f"  ... and {len(rows) - SHOWN} more: make decide ARGS=\"list\"")
+    return rows
+
+
+def scripted_decisions(say: Callable[[str], None], db_url: str, truth_file: Path,
+                       queue: list[dict[str, Any]]) -> list[int]:
+    """The demo's decisions, as an analyst would take them: the ambiguous matches linked to the partner the seed's
+    truth file names; documents in a currency QuickBooks has not enabled ignored (the business keeps them in Xero
+    only). Everything else waits in the queue."""
+    from ledgerbridge import db  # noqa: PLC0415
+    from reconcile import decisions  # noqa: PLC0415
+
+    truth = json.loads(truth_file.read_text())
+    partner = {(("contacts" if a["entity"] == "contact" else "invoices"), a["side"], a["id"]): a["truth_partner"]
+               for a in truth.get("ambiguous", [])}
+    taken: list[int] = []
+    say("\nThe demo's scripted decisions (python -m reconcile.decide, as an analyst would):")
+    with db.connect(db_url) as conn:
+        for exc in queue:
+            key = (exc["entity"], exc["ledger"], exc["record_id"])
+            d = None
+            if exc["reason"] in ("ambiguous_match", "possible_match") and key in partner:
+                n = next((c["n"] for c in decisions.candidates_of(exc) if c.get("id") == partner[key]), None)
+                if n is None:
+                    continue
+                d = decisions.Decision(exc["id"], "link", DEMO_USER, candidate=n, via="cli",
+                                       note="the truth file's partner")
+                said = f"link {exc['id']} --candidate {n}"
+            elif exc["reason"] == "currency_not_enabled":
+                d = decisions.Decision(exc["id"], "ignore", DEMO_USER, via="cli",
+                                       note="kept in Xero only: QuickBooks has not enabled the currency")
+                said = f"ignore {exc['id']}"
+            if d is None:
+                continue
+            try:
+                taken.append(decisions.record(conn, d))
+                conn.commit()
+                say(f"  python -m reconcile.decide {said} --by demo   ({exc['entity']} {exc['reason']} "
+                    f"{exc['record_label'] or exc['record_id']})")
+            except decisions.DecisionError as err:
+                say(f"  refused: {err}")
+    return taken
+
+
+def applied(say: Callable[[str], None], db_url: str, ids: list[int]) -> None:
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        rows = conn.execute("SELECT id, entity, decision, status, outcome FROM ledgerbridge.decisions "
+                            "WHERE id = ANY(%s) ORDER BY id", (ids,)).fetchall()
+    say("\nDecisions applied by the next run (each once, through the outbox and audit log):")
+    for r in rows:
+        say(f"  decision {r['id']} {r['entity']} {r['decision']}: {r['status']} - {r['outcome'] or ''}")
+
+
+def pending_entities(db_url: str) -> list[str]:
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        return [r["entity"] for r in conn.execute("SELECT DISTINCT entity FROM ledgerbridge.decisions "
+                                                  "WHERE status = 'pending'")]
