@@ -249,7 +249,8 @@ def ledger_conn_ids() -> set[str]:
 
 def test_containers_get_every_setting_the_code_reads_and_nothing_stale(compose: dict[str, Any]) -> None:
     # read only by python -m ledgerbridge.connect, which a person runs with their app's secret: never a container's
-    person_only = {"LEDGERBRIDGE_CLIENT_SECRET"}
+    # and by python -m reconcile.decide (who decides; the demo's database)
+    person_only = {"LEDGERBRIDGE_CLIENT_SECRET", "LEDGERBRIDGE_USER", "LEDGERBRIDGE_DEMO_DB"}
     runtime = {n for n in env_reads(RUNTIME_DIRS) if n.startswith("LEDGERBRIDGE_")} - person_only
     anywhere = env_reads(CODE_DIRS)
     assert "LEDGERBRIDGE_DB_URL" in runtime  # the scan itself works
