@@ -64,7 +64,7 @@ ui-check: install browser
 
 # Decide on the demo's open exceptions: make decide ARGS="list", ARGS="show 12", ARGS="link 12 --candidate 1 --by ana"
 decide: install
-	$(DEVENV) $(PY) -m reconcile.decide --demo $(ARGS)
+	$(DEVENV) sh -c '$(PY) -m reconcile.decide --db-url "$${LEDGERBRIDGE_DB_URL%/*}/$${LEDGERBRIDGE_DEMO_DB:-ledgerbridge}" $(ARGS)'
 
 # Connect a real organisation: make connect LEDGER=xero CONN_ID=xero_default ARGS="--client-id ..."
 LEDGER ?= xero

@@ -99,7 +99,9 @@ def main() -> int:
             state = STATE / ledger
             boxes[ledger] = process.start(ledger, "--port", "0", "--seed", SEED, "--size", SIZE, "--state", str(state))
             say(f"  {ledger:<10} {boxes[ledger].base_url}")
-        env = {"LEDGERBRIDGE_DB_URL": db_url, "AIRFLOW_CONN_LEDGER_DB": db_url}
+        # the demo decides on exceptions by CLI after the night, so its runs do not stop to ask in review tasks;
+        # approval gates still wait and are approved through Airflow's API (scripts/demo_people.answerer)
+        env = {"LEDGERBRIDGE_DB_URL": db_url, "AIRFLOW_CONN_LEDGER_DB": db_url, "LEDGERBRIDGE_HITL": "no-review"}
         # the ledgers' connections are stored in Airflow's metadata database (Admin -> Connections shows them)
         connections = {"xero_default": connection("xero", boxes["xero"].info),
                        "quickbooks_default": connection("quickbooks", boxes["quickbooks"].info)}

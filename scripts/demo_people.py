@@ -8,6 +8,7 @@ Used by scripts/demo.py; every step says what it does, so nothing is decided sil
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,12 +17,14 @@ from psycopg.rows import dict_row
 
 DEMO_USER = "demo (make demo)"
 SHOWN = 30   # open exceptions listed with their command; the rest are counted
+SETTLE = 3.0  # seconds a request has been parked before the demo answers it
 
 
 def answerer(say: Callable[[str], None]) -> Callable[[Any], None]:
     """Answers human-in-the-loop requests as a person would in the UI (the same REST API): approves write plans
     waiting at a gate (the first alignment) and leaves new-exception reviews for later (decided below instead)."""
     seen: set[tuple] = set()
+    parked: dict[tuple, float] = {}
 
     def answer(cluster: Any) -> None:
         try:
@@ -30,9 +33,13 @@ def answerer(say: Callable[[str], None]) -> Callable[[Any], None]:
             return
         for request in waiting:
             ti = request["task_instance"]
-            key = (ti["dag_id"], ti["dag_run_id"], ti["task_id"], ti["map_index"])
-            if key in seen:
+            # answered once the task is parked (answering while it parks races Airflow and costs a retry); a
+            # retried task asks again under its new try
+            key = (ti["dag_id"], ti["dag_run_id"], ti["task_id"], ti["map_index"], ti.get("try_number"))
+            if key in seen or ti.get("state") != "awaiting_input":
                 continue
+            if time.monotonic() - parked.setdefault(key, time.monotonic()) < SETTLE:
+                continue  # a person takes a moment; an answer in the same second as the park races the worker
             seen.add(key)
             params = {k: "" for k in (request.get("params") or {})}
             if ti["task_id"].endswith("approve"):

@@ -1,14 +1,14 @@
 """Decide on open exceptions from the command line (issue 8); ``make decide ARGS="list"`` runs it too.
 
-    python -m reconcile.decide [--db-url URL | --demo] list [--pair P] [--entity E] [--reason R]
+    python -m reconcile.decide [--db-url URL] list [--pair P] [--entity E] [--reason R]
     python -m reconcile.decide show ID
     python -m reconcile.decide link ID (--candidate N | --record OTHER_ID) [--by NAME] [--note TEXT]
     python -m reconcile.decide create|ignore|retry|keep|unlink ID [--by NAME] [--note TEXT]
     python -m reconcile.decide pick ID --side xero|quickbooks [--fields name,email] [--by NAME] [--note TEXT]
     python -m reconcile.decide cancel DECISION_ID [--by NAME]
 
-``make decide`` works on the demo's database (``--demo``). ``--by`` defaults to ``LEDGERBRIDGE_USER``, else the login name. A decision is validated before it is recorded (a
-refused one prints why and records nothing, exit 2); the next run of the entity applies it, or at once with a manual
+``make decide`` works on the demo's database. ``--by`` defaults to the login name. A decision is validated before
+it is recorded (a refused one prints why and records nothing, exit 2); the next run of the entity applies it, or at once with a manual
 trigger of ``nightly_alignment`` with ``{"apply_decisions": true, "pair": "..."}``.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 from typing import Any
 
@@ -29,8 +28,6 @@ from reconcile.decisions import Decision, DecisionError
 def _who(value: str | None) -> str:
     if value:
         return value
-    if os.environ.get("LEDGERBRIDGE_USER"):
-        return os.environ["LEDGERBRIDGE_USER"]
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -97,25 +94,14 @@ def _print_show(conn: Any, exception_id: int) -> int:
     return 0
 
 
-def demo_url(server: str | None = None) -> str:
-    from urllib.parse import urlsplit, urlunsplit  # noqa: PLC0415
-
-    server = server or os.environ["LEDGERBRIDGE_DB_URL"]
-    return urlunsplit(urlsplit(server)._replace(path="/" + os.environ.get("LEDGERBRIDGE_DEMO_DB", "ledgerbridge")))
-
-
 def _url(args: argparse.Namespace) -> str | None:
-    if args.db_url:
-        return args.db_url
-    return demo_url() if args.demo else None
+    return args.db_url
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reconcile.decide", description=__doc__.split("\n")[0])
     parser.add_argument("--db-url", help="ledgerbridge's database (default: the ledger_db connection or "
                                          "LEDGERBRIDGE_DB_URL)")
-    parser.add_argument("--demo", action="store_true",
-                        help="the demo's database (LEDGERBRIDGE_DEMO_DB, default 'ledgerbridge', on the same server)")
     sub = parser.add_subparsers(dest="command", required=True)
     ls = sub.add_parser("list", help="open exceptions with the commands that decide them")
     ls.add_argument("--pair")
@@ -127,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("link", "create", "ignore", "retry", "keep", "unlink", "pick"):
         p = sub.add_parser(name, help=f"decide {name}")
         p.add_argument("id", type=int, help="the exception id")
-        p.add_argument("--by", help="who decides (default LEDGERBRIDGE_USER or the login name)")
+        p.add_argument("--by", help="who decides (default: the login name)")
         p.add_argument("--note", help="why, in a few words")
         if name == "link":
             p.add_argument("--candidate", type=int)

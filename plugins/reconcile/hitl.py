@@ -104,7 +104,7 @@ class ExceptionReviewOperator(HITLOperator):
         job = _job(context)
         run = RunInfo.from_context(context)
         minutes = tasks.pair_config(job["pair"]).review_minutes
-        if minutes <= 0 or people.auto_approver():
+        if minutes <= 0 or people.reviews_off():
             return {"pair": job["pair"], "asked": 0}
         items = people.review_items(self.entity, job["pair"], run)
         if not items:

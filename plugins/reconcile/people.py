@@ -13,8 +13,9 @@ in Airflow (``reconcile.hitl.ExceptionReviewOperator``), one field per exception
 its candidates; what the person chose is recorded as decisions (``via = 'airflow'``) and applied in the same run,
 before planning. Unanswered by the timeout, the run goes on and the exceptions wait.
 
-``LEDGERBRIDGE_HITL=auto:<who>`` (tests and the demo only) approves gates at once in <who>'s name, recorded with
-``via = 'auto'`` and logged, and the review does not ask.
+``LEDGERBRIDGE_HITL=auto:<who>`` (tests only) approves gates at once in <who>'s name, recorded with ``via = 'auto'``
+and logged, and the review does not ask; ``LEDGERBRIDGE_HITL=no-review`` (the demo) only keeps the review from
+asking.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def auto_approver() -> str | None:
     value = os.environ.get("LEDGERBRIDGE_HITL", "")
     return (value.split(":", 1)[1] or "auto") if value.startswith("auto") and ":" in value else (
         "auto" if value == "auto" else None)
+
+
+def reviews_off() -> bool:
+    """``LEDGERBRIDGE_HITL=no-review`` (the demo, which decides by CLI) or ``auto:<who>``: the review does not ask;
+    approval gates still do (``no-review``)."""
+    return os.environ.get("LEDGERBRIDGE_HITL", "") == "no-review" or auto_approver() is not None
 
 
 def amount_of(payload: Any) -> Decimal | None:

@@ -92,9 +92,13 @@ def test_a_decision_on_an_ambiguous_match_is_applied_exactly_once(people_world, 
 
 def _answer_when_asked(cluster, dag_id: str, run_id: str, chosen: str, note: str, timeout: float = 600) -> dict:
     deadline = time.monotonic() + timeout
+    parked = None
     while time.monotonic() < deadline:
-        waiting = [h for h in cluster.hitl_waiting(dag_id, run_id)]
-        if waiting:
+        waiting = [h for h in cluster.hitl_waiting(dag_id, run_id)
+                   if h["task_instance"].get("state") == "awaiting_input"]   # as the UI lists it: parked
+        if waiting and parked is None:
+            parked = time.monotonic()
+        if waiting and time.monotonic() - parked >= 3:   # a person takes a moment; an instant answer races the park
             request = waiting[0]
             ti = request["task_instance"]
             assert ti["task_id"] == "pair.approve", request
