@@ -195,7 +195,6 @@ def control_totals(pair: str, run: RunInfo) -> dict[str, Any]:
     return result
 
 
-
 def report(run: RunInfo) -> str:
     """The run's HTML report in the report folder; the task log names it."""
     from reconcile import report as html_report  # noqa: PLC0415
