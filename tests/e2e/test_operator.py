@@ -75,6 +75,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     pairs = yaml.safe_load((ROOT / "config" / "pairs.yaml").read_text())
     harbour = pairs["pairs"][0]
     harbour["mappings"] = str(ROOT / "config" / "mappings.yaml")
+    # no person in this loop but the operator: no approval gate, no review of new exceptions (tests/e2e/test_people)
+    harbour["approval"], harbour["review"] = {"mode": "none"}, {"timeout_minutes": 0}
     form = {**harbour, "name": "form", "description": "connections made in the UI form",
             "xero_conn_id": "xero_form", "quickbooks_conn_id": "quickbooks_form",
             "entities": {"items": {"direction": "both"}}}
