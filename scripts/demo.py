@@ -39,6 +39,7 @@ from sandbox import process  # noqa: E402
 SEED = os.environ.get("LEDGERBRIDGE_DEMO_SEED", "42")
 SIZE = os.environ.get("LEDGERBRIDGE_DEMO_SIZE", "40")
 STATE = ROOT / ".local" / "sandbox"
+DEMO_APPROVER = "demo (make demo)"
 # the hostile records the demo types among its books (sandbox/hostile.py keys), and the canary beside them
 HOSTILE = ("canary-invoice", "contact-nul-name", "customer-300-name", "invoice-nul-description", "invoice-date-1900",
            "invoice-30-number", "invoice-negative", "contact-emoji-name")
@@ -100,8 +101,11 @@ def main() -> int:
             boxes[ledger] = process.start(ledger, "--port", "0", "--seed", SEED, "--size", SIZE, "--state", str(state))
             say(f"  {ledger:<10} {boxes[ledger].base_url}")
         # the demo decides on exceptions by CLI after the night, so its runs do not stop to ask in review tasks;
-        # approval gates still wait and are approved through Airflow's API (scripts/demo_people.answerer)
-        env = {"LEDGERBRIDGE_DB_URL": db_url, "AIRFLOW_CONN_LEDGER_DB": db_url, "LEDGERBRIDGE_HITL": "no-review"}
+        # the approval gates are crossed and recorded as in production, and approved at once in the demo's name
+        # (LEDGERBRIDGE_HITL=auto:<who>): a person would press Approve in Airflow's Required actions, which
+        # tests/e2e/test_people.py does through the same REST API under a real scheduler
+        env = {"LEDGERBRIDGE_DB_URL": db_url, "AIRFLOW_CONN_LEDGER_DB": db_url,
+               "LEDGERBRIDGE_HITL": f"auto:{DEMO_APPROVER}"}
         # the ledgers' connections are stored in Airflow's metadata database (Admin -> Connections shows them)
         connections = {"xero_default": connection("xero", boxes["xero"].info),
                        "quickbooks_default": connection("quickbooks", boxes["quickbooks"].info)}
@@ -118,12 +122,14 @@ def main() -> int:
         say(f"\nThe nightly alignment under Airflow's scheduler: one run of nightly_alignment, then the "
             f"{len(chain)} DAGs it starts through asset events ...")
         say("  config/pairs.yaml gates the first alignment (approval: first_alignment): each entity's first write plan "
-            "waits in Airflow for approval, which the demo gives through the same API a person's click uses")
+            "is recorded for approval, which the demo gives automatically in its own name (in production the run "
+            "waits in Airflow's Required actions for a person)")
         results = run_chain("nightly_alignment", chain, env=env, connections=connections, timeout=2400,
                             answer=demo_people.answerer(say))
         if len(results) < len(chain) + 1 or not all(r.ok for r in results):
             say("\nThe alignment did not finish: see the task logs above.")
             return 1
+        demo_people.show_approvals(say, db_url)
         aligned = report(db_url, [r.run_id for r in results], boxes)
         report_hostile(db_url, planted)
         inspect_results(db_url)

@@ -59,6 +59,21 @@ def answerer(say: Callable[[str], None]) -> Callable[[Any], None]:
     return answer
 
 
+def show_approvals(say: Callable[[str], None], db_url: str) -> None:
+    """The approval gates the night crossed: what each plan would write, who approved it and how."""
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        rows = conn.execute("SELECT entity, gated_by, plan, status, decided_by, via FROM ledgerbridge.approvals "
+                            "ORDER BY id").fetchall()
+    if not rows:
+        return
+    say("\nApproval gates crossed (ledgerbridge.approvals; each plan is exactly the writes then sent):")
+    for r in rows:
+        counts = (r["plan"] or {}).get("counts") or {}
+        shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) if isinstance(counts, dict) else counts
+        say(f"  {r['entity']:<18} {', '.join(r['gated_by'])}: {shown or 'see plan'} -> {r['status']} by "
+            f"{r['decided_by']} (via {r['via']})")
+
+
 def control_totals(db_url: str, run_id: str) -> list[dict[str, Any]]:
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
         return conn.execute("SELECT kind, xero_amount, quickbooks_amount, difference FROM ledgerbridge.control_totals "
@@ -81,7 +96,8 @@ def list_queue(say: Callable[[str], None], db_url: str) -> list[dict[str, Any]]:
         rows = decide.list_open(conn, "harbour")
     say(f"\nOpen exceptions ({len(rows)}), each with the command that decides it (make decide ARGS=\"...\"):")
     for r in rows[:SHOWN]:
-        label = f" ({r['record_label']})" if r["record_label"] else ""
+        text = r["record_label"] or ""
+        label = f" ({text[:57] + '...' if len(text) > 60 else text})" if text else ""
         say(f"  #{r['id']} {r['entity']} {r['ledger']} {r['record_id']}{label}: {r['reason']}")
         say(f"      {decide.command_for(r)}")
     if len(rows) > SHOWN:

@@ -77,12 +77,30 @@ def run_params() -> dict[str, Param]:
 def resolved_conf() -> dict[str, Any]:
     """This run's config: its own params when triggered by hand, else what the run upstream passed on."""
     context = get_current_context()
-    conf: dict[str, Any] = {}
-    for events in (context.get("triggering_asset_events") or {}).values():
-        for event in events:
-            conf.update({k: v for k, v in (event.extra or {}).items() if k in ("pair", "entities", "full_resync",
-                                                                                 "apply_decisions")})
+    extras = [event.extra or {} for events in (context.get("triggering_asset_events") or {}).values()
+              for event in events]
+    conf = merged_conf(extras)
     conf.update({k: v for k, v in context["params"].items() if v not in (None, False, [], "")})
+    return conf
+
+
+def merged_conf(extras: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run's choice from the asset events that triggered it. Several events may be queued together (a night's
+    run and an operator's run of one pair, or a run applying decisions), so the run never narrows below what any
+    of them asked: one pair only when every event names it, the union of the entities when every event limits
+    them, a full read when any asks, and decisions-only when every event is a decisions run."""
+    if not extras:
+        return {}
+    conf: dict[str, Any] = {}
+    pairs = {e.get("pair") for e in extras}
+    if len(pairs) == 1 and None not in pairs:
+        conf["pair"] = pairs.pop()
+    if all(e.get("entities") for e in extras):
+        conf["entities"] = sorted({x for e in extras for x in e["entities"]})
+    if any(e.get("full_resync") for e in extras):
+        conf["full_resync"] = True
+    if all(e.get("apply_decisions") for e in extras):
+        conf["apply_decisions"] = True
     return conf
 
 
