@@ -105,42 +105,73 @@ def list_queue(say: Callable[[str], None], db_url: str) -> list[dict[str, Any]]:
     return rows
 
 
+IGNORE_NOTES = {
+    "currency_not_enabled": "kept in Xero only: QuickBooks has not enabled the currency",
+    "locked": "the period is closed in the receiving ledger: left as it is",
+    "not_editable": "the receiving ledger will not take this edit: left as it is",
+    "unmapped_code": "no mapping for this code yet: the bookkeeper will book it by hand",
+    "one_sided": "a record of one ledger only, by design",
+    "payment_mismatch": "the payment is settled by hand in each ledger",
+    "document_not_linked": "its document is not carried: left as it is",
+    "direction": "this entity is carried the other way only",
+}
+
+
 def scripted_decisions(say: Callable[[str], None], db_url: str, truth_file: Path,
                        queue: list[dict[str, Any]]) -> list[int]:
-    """The demo's decisions, as an analyst would take them: the ambiguous matches linked to the partner the seed's
-    truth file names; documents in a currency QuickBooks has not enabled ignored (the business keeps them in Xero
-    only). Everything else waits in the queue."""
+    """The demo's decisions, as an analyst would take them, for every open exception: a suggested match is linked
+    to the partner the seed's truth file names (or created when the truth has none); everything else (hostile
+    records, closed periods, codes without a mapping, records of one ledger only ...) is ignored with a note, so the
+    control totals of what is carried can agree."""
     from ledgerbridge import db  # noqa: PLC0415
     from reconcile import decisions  # noqa: PLC0415
 
     truth = json.loads(truth_file.read_text())
-    partner = {(("contacts" if a["entity"] == "contact" else "invoices"), a["side"], a["id"]): a["truth_partner"]
-               for a in truth.get("ambiguous", [])}
+    partner: dict[tuple[str, str, str], str | None] = {}
+    for entity in ("contacts", "invoices"):
+        for rec in truth.get(entity, []):
+            if rec.get("xero_id"):
+                partner[(entity, "xero", str(rec["xero_id"]))] = rec.get("qb_id") and str(rec["qb_id"])
+            if rec.get("qb_id"):
+                partner[(entity, "quickbooks", str(rec["qb_id"]))] = rec.get("xero_id") and str(rec["xero_id"])
+    for a in truth.get("ambiguous", []):
+        partner[("contacts" if a["entity"] == "contact" else "invoices", a["side"], str(a["id"]))] = a["truth_partner"]
     taken: list[int] = []
-    say("\nThe demo's scripted decisions (python -m reconcile.decide, as an analyst would):")
+    linked: set[str] = set()
+    say("\nThe demo's scripted decisions (python -m reconcile.decide, as an analyst would), one per open exception:")
     with db.connect(db_url) as conn:
         for exc in queue:
-            key = (exc["entity"], exc["ledger"], exc["record_id"])
-            d = None
-            if exc["reason"] in ("ambiguous_match", "possible_match") and key in partner:
-                n = next((c["n"] for c in decisions.candidates_of(exc) if c.get("id") == partner[key]), None)
-                if n is None:
+            key = (exc["entity"], exc["ledger"], str(exc["record_id"]))
+            label = exc["record_label"] or exc["record_id"]
+            label = label[:57] + "..." if len(label) > 60 else label
+            if exc["reason"] in ("ambiguous_match", "possible_match"):
+                if str(exc["record_id"]) in linked:
+                    continue  # its partner's decision linked it already
+                want = partner.get(key)
+                n = next((c["n"] for c in decisions.candidates_of(exc) if want and str(c.get("id")) == want), None)
+                if n is not None and want not in linked:
+                    d = decisions.Decision(exc["id"], "link", DEMO_USER, candidate=n, via="cli",
+                                           note="the truth file's partner")
+                    said = f"link {exc['id']} --candidate {n}"
+                    linked.update({str(exc["record_id"]), want})
+                elif key in partner and partner[key] is None:
+                    d = decisions.Decision(exc["id"], "create", DEMO_USER, via="cli",
+                                           note="the truth file: a different record")
+                    said = f"create {exc['id']}"
+                else:
                     continue
-                d = decisions.Decision(exc["id"], "link", DEMO_USER, candidate=n, via="cli",
-                                       note="the truth file's partner")
-                said = f"link {exc['id']} --candidate {n}"
-            elif exc["reason"] == "currency_not_enabled":
-                d = decisions.Decision(exc["id"], "ignore", DEMO_USER, via="cli",
-                                       note="kept in Xero only: QuickBooks has not enabled the currency")
+            elif "ignore" not in decisions.offered(exc["reason"]):
+                continue  # e.g. an identity conflict: a person picks a side (make decide ARGS="pick ...")
+            else:
+                note = IGNORE_NOTES.get(exc["reason"], "a bad record typed at the source: fixed there, not here")
+                d = decisions.Decision(exc["id"], "ignore", DEMO_USER, via="cli", note=note)
                 said = f"ignore {exc['id']}"
-            if d is None:
-                continue
             try:
                 taken.append(decisions.record(conn, d))
                 conn.commit()
-                say(f"  python -m reconcile.decide {said} --by demo   ({exc['entity']} {exc['reason']} "
-                    f"{exc['record_label'] or exc['record_id']})")
+                say(f"  python -m reconcile.decide {said} --by demo   ({exc['entity']} {exc['reason']} {label})")
             except decisions.DecisionError as err:
+                conn.rollback()
                 say(f"  refused: {err}")
     return taken
 
