@@ -18,9 +18,10 @@ DAGS = ["nightly_alignment", *[f"sync_{e}" for stage in STAGES for e in stage], 
 # (the standard fields, relabelled; the type's own fields, under "Extra Fields")
 FORMS = {
     "Xero": (["Client ID", "Client secret"],
-             ["Tenant ID", "Refresh token", "Grant", "API base URL", "Token URL", "Connections URL"]),
+             ["Tenant ID", "Refresh token", "Grant", "API base URL", "OAuth token endpoint", "Connections URL"]),
     "QuickBooks Online": (["Client ID", "Client secret"],
-                          ["Realm ID (company id)", "Refresh token", "API base URL", "Token URL", "minorversion"]),
+                          ["Realm ID (company id)", "Refresh token", "API base URL", "OAuth token endpoint",
+                           "minorversion"]),
 }
 
 
