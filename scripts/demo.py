@@ -200,8 +200,8 @@ def report_hostile(db_url: str, planted: list) -> None:
             queue = conn.execute("SELECT reason, field, record_label FROM ledgerbridge.exceptions WHERE status = 'open' "
                                  "AND entity = %s AND ledger = %s AND record_id = %s ORDER BY reason",
                                  (p.record.entity, p.record.ledger, p.ledger_id)).fetchall()
-            linked = conn.execute(f"SELECT 1 FROM ledgerbridge.xref WHERE entity = %s AND {p.record.ledger}_id = %s",
-                                  (p.record.entity, p.ledger_id)).fetchone()
+            linked = conn.execute(sql.SQL("SELECT 1 FROM ledgerbridge.xref WHERE entity = %s AND {} = %s").format(
+                sql.Identifier(f"{p.record.ledger}_id")), (p.record.entity, p.ledger_id)).fetchone()
             label = (queue[0]["record_label"] if queue and queue[0]["record_label"] else p.record.key)[:40]
             where = ("queued " + ", ".join(f"{q['reason']} on {q['field']}" for q in queue) if queue
                      else "written" if linked else "neither written nor queued")

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Iterator
 
 import pytest
+from psycopg import sql
 
 from sandbox.hostile import Planted, corpus, hook_creators, plant, refs_from_truth, tally
 from tests.e2e.chain import applied, rows, run_chain
@@ -54,8 +55,8 @@ def _other(ledger: str) -> str:
 
 
 def _staged_raw(url: str, ledger: str, entity: str, ledger_id: str) -> dict | None:
-    found = rows(url, f"SELECT raw FROM ledgerbridge.stg_{ledger}_{entity} WHERE pair = 'harbour' "  # noqa: S608
-                      "AND ledger_id = %s", ledger_id)
+    found = rows(url, sql.SQL("SELECT raw FROM ledgerbridge.{} WHERE pair = %s AND ledger_id = %s").format(
+        sql.Identifier(f"stg_{ledger}_{entity}")), "harbour", ledger_id)
     return found[0]["raw"] if found else None
 
 
@@ -69,8 +70,8 @@ def _outcome(url: str, p: Planted) -> tuple[str, str]:
     """("written", detail) or ("queued", field), else ("lost", why)."""
     rec = p.record
     column = f"{rec.ledger}_id"
-    link = rows(url, f"SELECT xero_id, quickbooks_id FROM ledgerbridge.xref WHERE pair = 'harbour' "  # noqa: S608
-                     f"AND entity = %s AND {column} = %s", rec.entity, p.ledger_id)
+    link = rows(url, sql.SQL("SELECT xero_id, quickbooks_id FROM ledgerbridge.xref WHERE pair = %s AND entity = %s "
+                             "AND {} = %s").format(sql.Identifier(column)), "harbour", rec.entity, p.ledger_id)
     queue = rows(url, "SELECT reason, field, message FROM ledgerbridge.exceptions WHERE pair = 'harbour' AND "
                       "entity = %s AND ledger = %s AND record_id = %s AND status = 'open'",
                  rec.entity, rec.ledger, p.ledger_id)

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 import pytest
 from psycopg.rows import dict_row
 
@@ -139,9 +140,9 @@ def test_an_uncommented_view_is_named(fresh_db) -> None:
         dictionary.render(url)
 
 
-def _as(url: str, role: str, statement: str) -> list[tuple]:
+def _as(url: str, role: str, statement: str | sql.Composed) -> list[tuple]:
     with psycopg.connect(url) as conn:
-        conn.execute(f"SET ROLE {role}")
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
         return conn.execute(statement).fetchall()
 
 
@@ -166,7 +167,8 @@ def test_the_analyst_cannot_write_nor_read_the_token_store(seeded: str, statemen
 def test_the_analyst_reads_the_views_and_staging(seeded: str) -> None:
     for view in ("reconciliation_status", "match_results", "open_queue", "audit_trail", "aging",
                  "last_night_writes", "queue_trend", "records"):
-        assert _as(seeded, "ledgerbridge_analyst", f"SELECT count(*) FROM ledgerbridge_report.{view}")[0][0] > 0
+        statement = sql.SQL("SELECT count(*) FROM ledgerbridge_report.{}").format(sql.Identifier(view))
+        assert _as(seeded, "ledgerbridge_analyst", statement)[0][0] > 0
     assert _as(seeded, "ledgerbridge_analyst", "SELECT count(*) FROM ledgerbridge.stg_quickbooks_invoices")[0][0] == 4
 
 
