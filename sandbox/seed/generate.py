@@ -33,8 +33,8 @@ side only has None for the other side's id. Conventions: numbers and tax roundin
 ``credits``, ``banking``, ``journals`` and ``attachments``.
 
 Both sides hold the reference tracking category ("Region": North, South, London <-> QuickBooks Classes) and their
-own currencies (Xero GBP, USD, EUR; QuickBooks GBP, USD); QuickBooks also has a reverse-charge tax code that the
-shipped mapping file lacks (``SideBooks.extra_tax_rates``).
+own currencies (Xero GBP, USD, EUR; QuickBooks GBP, USD); each also has a reverse-charge tax rate that the shipped
+mapping file lacks (``SideBooks.extra_tax_rates``): QuickBooks' is on a seeded bill, Xero's is used by nothing.
 
 Truth (``SeedBooks.truth``, JSON-ready; ``write_truth`` stores it). Amounts are strings with two decimals, in the
 record's currency::
@@ -230,7 +230,7 @@ def generate(seed: int, size: int = 40) -> SeedBooks:
             journals=[rec for j in posted if (rec := j.record(side, r)) is not None],
             tracking=list(reference.TRACKING),
             currencies=list(reference.XERO_CURRENCIES if side == "xero" else reference.QUICKBOOKS_CURRENCIES),
-            extra_tax_rates=list(reference.QB_EXTRA_TAX_RATES) if side == "quickbooks" else [])
+            extra_tax_rates=list(reference.QB_EXTRA_TAX_RATES if side == "quickbooks" else reference.XERO_EXTRA_TAX_RATES))
     files = attachments(rng("attachments"), seed, [i for i in sides["quickbooks"].invoices if i.kind == "bill"],
                         {d.key for d in bills.docs if d.presence == "both"},
                         {c.key: c.name for c in sides["quickbooks"].contacts}, full)

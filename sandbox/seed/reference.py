@@ -111,6 +111,12 @@ RATES = {"USD": Decimal("1.270000"), "EUR": Decimal("1.170000")}
 QB_EXTRA_TAX_RATES: list[SeedTaxRate] = [
     SeedTaxRate("20.0% RC (reverse charge)", Decimal("20"), "RCINPUT", "14", None, "28", "purchases"),
 ]
+# A rate every UK Xero organisation has that the shipped mapping file does not map either: the one a bookkeeper maps
+# QuickBooks' reverse-charge code to (README, "Resolving exceptions"). Like the QuickBooks code, the sandbox books it
+# as a plain 20% purchase tax, so a bill carried across keeps its total.
+XERO_EXTRA_TAX_RATES: list[SeedTaxRate] = [
+    SeedTaxRate("Reverse Charge Expenses (20%)", Decimal("20"), "REVERSECHARGES", "", None, None, "purchases"),
+]
 
 
 def account(code: str) -> SeedAccount:

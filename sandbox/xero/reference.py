@@ -46,7 +46,8 @@ _DEFAULT_TAX = {"REVENUE": "OUTPUT2", "SALES": "OUTPUT2", "OTHERINCOME": "OUTPUT
 # TaxType -> ReportTaxType of a UK organisation
 _REPORT_TAX = {"OUTPUT2": "OUTPUT", "RROUTPUT": "OUTPUT", "INPUT2": "INPUT", "RRINPUT": "INPUT",
                "ZERORATEDOUTPUT": "ZERORATEDOUTPUT", "ZERORATEDINPUT": "ZERORATEDINPUT",
-               "EXEMPTOUTPUT": "EXEMPTOUTPUT", "EXEMPTINPUT": "EXEMPTINPUT", "NONE": "NONE"}
+               "EXEMPTOUTPUT": "EXEMPTOUTPUT", "EXEMPTINPUT": "EXEMPTINPUT", "NONE": "NONE",
+               "REVERSECHARGES": "REVERSECHARGES"}
 CURRENCY_NAMES = {"GBP": "British Pound", "USD": "United States Dollar", "EUR": "Euro", "AUD": "Australian Dollar",
                   "NZD": "New Zealand Dollar", "CAD": "Canadian Dollar", "CHF": "Swiss Franc", "JPY": "Japanese Yen",
                   "SEK": "Swedish Krona", "NOK": "Norwegian Krone", "DKK": "Danish Krone"}

@@ -2,21 +2,30 @@
 report views answer the three questions of the README's "Inspecting results", the audit export holds every write
 and no secret, and the night's HTML report renders in headless Chromium with its charts.
 
+Then what they do about it (issue 8, last in the module since it changes the books): every open exception of the
+night is decided through the CLI (the truth file's partner linked, a mapping added for the unmapped tax code and
+the record retried, the rest ignored with a note); the next night applies every decision once and the receivables
+and payables control totals agree to the cent apart from what was ignored; a third night writes nothing.
+
 One chain run (dag.test) on the module's world; every test of the module reads what it left.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from reconcile import audit
-from tests.e2e.chain import run_chain
+import yaml
+
+from reconcile import audit, decide, decisions
+from tests.e2e.chain import applied, run_chain
 
 pytestmark = pytest.mark.timeout(900)
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +128,135 @@ def test_the_nights_report_renders_with_its_charts(world, night, page, screensho
     # the README shows one such screenshot (taken by this test, copied to docs/report.png)
     assert "![The night's report](docs/report.png)" in (ROOT / "README.md").read_text()
     assert (ROOT / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ledgerbridge's entities -> the truth file's list that names both copies of their records, and the kind of record
+# in it (QuickBooks numbers customers and vendors, invoices and bills ... each from 1)
+TRUTH_LIST = {"contacts": ("contacts", "customer"), "suppliers": ("contacts", "supplier"),
+              "invoices": ("invoices", "sales"), "bills": ("invoices", "bill"),
+              "credit_notes": ("credit_notes", "sales"), "vendor_credits": ("credit_notes", "purchase"),
+              "items": ("items", None), "journals": ("journals", None)}
+KIND = {"contacts": "entity", "invoices": "kind", "credit_notes": "kind"}
+
+
+def partners(truth: dict) -> dict[tuple[str, str, str], str | None]:
+    """(entity, ledger, id) -> the id of the same record on the other ledger (None: it has no copy there)."""
+    out: dict[tuple[str, str, str], str | None] = {}
+    for entity, (group, kind) in TRUTH_LIST.items():
+        for rec in truth.get(group, []):
+            if kind is not None and rec.get(KIND[group]) != kind:
+                continue
+            x, qb = rec.get("xero_id"), rec.get("qb_id")
+            if x:
+                out[(entity, "xero", str(x))] = str(qb) if qb else None
+            if qb:
+                out[(entity, "quickbooks", str(qb))] = str(x) if x else None
+    for a in truth.get("ambiguous", []):
+        entity = {"customer": "contacts", "supplier": "suppliers", "sales": "invoices", "bill": "bills"}[a["kind"]]
+        out[(entity, a["side"], str(a["id"]))] = a["truth_partner"]
+    return out
+
+
+def flows_to(entity: str, ledger: str) -> bool:
+    from reconcile.config import load_pairs  # noqa: PLC0415
+
+    return load_pairs()["harbour"].entity(entity).writes_to(ledger)
+
+
+def cli(url: str, capsys, *args: str) -> str:
+    code = decide.main(["--db-url", url, *args])
+    out = capsys.readouterr().out
+    assert code == 0, (args, out)
+    return out
+
+
+def totals(world, run_id: str) -> dict[str, dict]:
+    return {r["kind"]: r for r in q(world, "SELECT kind, xero_amount, quickbooks_amount, difference FROM "
+                                         "ledgerbridge.control_totals WHERE run_id = %s AND pair = 'harbour' AND "
+                                         "contact = 'total' AND bucket = 'all'", run_id)}
+
+
+def test_every_exception_decided_through_the_cli_is_applied_once_and_the_totals_agree(world, night, tmp_path,
+                                                                                     capsys, monkeypatch):
+    url, truth = world.db_url, partners(world.truth)
+    before = totals(world, night["run_ids"][-1])
+    assert before["receivable"]["difference"] != 0 or before["payable"]["difference"] != 0  # the queue holds some
+    queue = json.loads(cli(url, capsys, "list", "--pair", "harbour", "--json"))
+    reasons = {e["reason"] for e in queue}
+    # the seeded kinds are there: suggested matches, the unmapped tax code, a currency QuickBooks lacks, a closed period
+    assert {"unmapped_code", "currency_not_enabled"} <= reasons and reasons & {"ambiguous_match", "possible_match"}
+
+    # the bookkeeper maps QuickBooks' reverse-charge code (its message names it) to Xero's, in a copy of the mapping
+    unmapped = [e for e in queue if e["reason"] == "unmapped_code"]
+    assert unmapped and all("'14'" in e["message"] for e in unmapped), unmapped
+    mappings = yaml.safe_load((ROOT / "config" / "mappings.yaml").read_text())
+    mappings["tax_rates"].append({"xero": "REVERSECHARGES", "quickbooks": "14", "quickbooks_rate": "28",
+                                  "applies_to": "purchases"})
+    (tmp_path / "mappings.yaml").write_text(yaml.safe_dump(mappings, sort_keys=False))
+    pairs = yaml.safe_load((ROOT / "config" / "pairs.yaml").read_text())
+    pairs["pairs"][0]["mappings"] = str(tmp_path / "mappings.yaml")
+    (tmp_path / "pairs.yaml").write_text(yaml.safe_dump(pairs, sort_keys=False))
+    monkeypatch.setenv("LEDGERBRIDGE_PAIRS_FILE", str(tmp_path / "pairs.yaml"))
+
+    taken: dict[int, str] = {}  # exception id -> the decision
+    ignored: set[tuple[str, str, str]] = set()
+    linked: set[str] = set()
+    for exc in queue:
+        eid, key = str(exc["id"]), (exc["entity"], exc["ledger"], str(exc["record_id"]))
+        if exc["reason"] in ("ambiguous_match", "possible_match"):
+            if str(exc["record_id"]) in linked:
+                continue  # its partner's decision linked it already
+            want = truth.get(key)
+            n = next((c["n"] for c in decisions.candidates_of(exc) if want and str(c.get("id")) == want), None)
+            if n is not None:
+                cli(url, capsys, "link", eid, "--candidate", str(n), "--by", "ana", "--note", "the truth's partner")
+                taken[exc["id"]] = "link"
+                linked.update({str(exc["record_id"]), want})
+                continue
+            assert key in truth and truth[key] is None, f"truth has a partner the candidates miss: {exc}"
+            if not flows_to(exc["entity"], decisions.other(exc["ledger"])):
+                # a record of the ledger this entity is not carried from (invoices are raised in Xero): kept
+                # where it is, as the first night's one-sided records of that ledger are
+                cli(url, capsys, "ignore", eid, "--by", "ana", "--note", "a different record, kept in its ledger")
+                taken[exc["id"]] = "ignore"
+                ignored.add((exc["entity"], exc["ledger"], str(exc["record_id"])))
+                continue
+            cli(url, capsys, "create", eid, "--by", "ana", "--note", "the truth: a different record")
+            taken[exc["id"]] = "create"
+        elif exc["reason"] == "unmapped_code":
+            cli(url, capsys, "retry", eid, "--by", "ana", "--note", "14 mapped to REVERSECHARGES")
+            taken[exc["id"]] = "retry"
+        else:
+            cli(url, capsys, "ignore", eid, "--by", "ana", "--note", f"{exc['reason']}: left as it is")
+            taken[exc["id"]] = "ignore"
+            ignored.add((exc["entity"], exc["ledger"], str(exc["record_id"])))
+    assert not [e for e in queue if e["id"] not in taken and str(e["record_id"]) not in linked]
+
+    second = run_chain()
+    decided = q(world, "SELECT exception_id, decision, status, outcome, applied_run_id FROM ledgerbridge.decisions "
+                       "WHERE exception_id = ANY(%s)", list(taken))
+    assert len(decided) == len(taken)
+    not_applied = [d for d in decided if d["status"] != "applied" or d["applied_run_id"] not in second]
+    assert not not_applied, not_applied
+    # the bill held for its tax code was carried to Xero under the mapped rate (the payable totals below hold it)
+    bill = q(world, "SELECT x.xero_id FROM ledgerbridge.xref x WHERE x.pair = 'harbour' AND x.entity = 'bills' AND "
+                    "x.quickbooks_id = %s", unmapped[0]["record_id"])
+    assert bill, "the retried bill was not carried across"
+    # every decided exception left the queue
+    still = q(world, "SELECT id, reason FROM ledgerbridge.exceptions WHERE id = ANY(%s) AND status = 'open'",
+              list(taken))
+    assert still == []
+    after = totals(world, second[-1])
+    for kind in ("receivable", "payable"):
+        assert after[kind]["difference"] == Decimal("0.00"), (kind, before[kind], after[kind])
+        assert after[kind]["xero_amount"] == after[kind]["quickbooks_amount"]
+    ignored_listed = {(r["entity"], r["ledger"], r["record_id"]) for r in q(
+        world, "SELECT entity, ledger, record_id FROM ledgerbridge.ignored_records WHERE pair = 'harbour'")}
+    assert ignored <= ignored_listed  # listed apart, as ignored
+    print(f"control totals before: {[(k, str(v['difference'])) for k, v in before.items()]}, after: "
+          f"{[(k, str(v['difference'])) for k, v in after.items()]}; decisions: {len(taken)}")
+
+    third = run_chain()
+    again = applied(url, third)
+    assert again == []
+    assert q(world, "SELECT count(*) AS n FROM ledgerbridge.decisions WHERE status = 'pending'")[0]["n"] == 0

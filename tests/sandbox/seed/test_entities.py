@@ -47,7 +47,7 @@ def test_side_reference_lists(seeded: SeedBooks) -> None:
     assert seeded.xero.currencies == reference.XERO_CURRENCIES
     assert seeded.quickbooks.currencies == reference.QUICKBOOKS_CURRENCIES
     assert "EUR" in seeded.xero.currencies and "EUR" not in seeded.quickbooks.currencies
-    assert seeded.xero.extra_tax_rates == [] and seeded.quickbooks.extra_tax_rates == reference.QB_EXTRA_TAX_RATES
+    assert seeded.xero.extra_tax_rates == reference.XERO_EXTRA_TAX_RATES and seeded.quickbooks.extra_tax_rates == reference.QB_EXTRA_TAX_RATES
     for s in SIDES:
         assert side(seeded, s).tracking == reference.TRACKING
 
