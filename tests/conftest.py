@@ -19,4 +19,5 @@ pytest_plugins = [
     "tests.fixtures.db",
     "tests.fixtures.sandboxes",
     "tests.fixtures.browser",
+    "tests.fixtures.mail",
 ]

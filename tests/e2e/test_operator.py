@@ -31,6 +31,7 @@ import yaml
 
 from scripts.airflow_api import AirflowAPI
 from tests.fixtures.db import drop_database
+from tests.fixtures.mail import SMTP_LOGIN, SMTP_PASSWORD, body as mail_body
 from tests.fixtures.airflow import ROOT, _unique
 
 pytestmark = [pytest.mark.scheduler, pytest.mark.timeout(1500)]
@@ -129,10 +130,18 @@ def test_make_up_stores_the_connections_and_leaves_the_chain_runnable(stack: Sta
     assert stack.api.runs("nightly_alignment") == []
 
 
-def test_trigger_from_the_form_fail_clear_in_the_ui_and_the_chain_follows(stack: Stack, page: Any,
-                                                                         screenshot: Any) -> None:
+def test_trigger_from_the_form_fail_clear_in_the_ui_and_the_chain_follows(stack: Stack, page: Any, screenshot: Any,
+                                                                         smtp_server: Any) -> None:
     api = stack.api
     api.set_paused("nightly_alignment", True)  # as a fresh production install leaves it
+    # failure mail on (README, "Approvals and alerts"): the operator stores the SMTP connection, as in Admin
+    smtp_port, inbox = smtp_server
+    api.call("DELETE", "/connections/ledgerbridge_smtp", ok_missing=True)
+    api.call("POST", "/connections", json={
+        "connection_id": "ledgerbridge_smtp", "conn_type": "smtp", "host": "127.0.0.1", "port": smtp_port,
+        "login": SMTP_LOGIN, "password": SMTP_PASSWORD,
+        "extra": json.dumps({"disable_tls": True, "disable_ssl": True, "to": "ops@example.com",
+                             "from_email": "ledgerbridge@example.com"})})
     requests.post(f"{stack.sandbox('xero')}/_sandbox/faults", timeout=10,
                   json={"action": "error", "method": "GET", "path": "/Accounts", "status": 403, "times": 1000})
     known = {d: {r["dag_run_id"] for r in api.runs(d)} for d in ["sync_items", "sync_contacts"]}
@@ -156,6 +165,17 @@ def test_trigger_from_the_form_fail_clear_in_the_ui_and_the_chain_follows(stack:
     assert failed.state == "failed" and failed.tasks["check_mappings[0]"].state == "failed", failed.summary()
     assert failed.tasks["check_mappings[0]"].try_number == 4  # the first try and three retries
     assert "403" in api.task_log("nightly_alignment", run_id, "check_mappings", map_index=0)
+    # one failure mail, after the last retry (not one per try), naming the task, the run and the try, no secret
+    title = f"nightly_alignment.check_mappings[0] failed (run {run_id})"
+    wait_until(lambda: [m for _, m in inbox.messages if title in m["Subject"]], 60, "the failure mail")
+    time.sleep(2)  # a second mail for the same failure would have come by now
+    mails = [(to, m) for to, m in inbox.messages if title in m["Subject"]]
+    assert len(mails) == 1, [m["Subject"] for _, m in inbox.messages]
+    to, mail = mails[0]
+    text = mail_body(mail)
+    assert to == ["ops@example.com"] and "try 4" in text and "403" in text, text
+    secrets = [SMTP_PASSWORD] + [v for r in stack.sql("SELECT access_token, refresh_token FROM ledgerbridge.oauth_tokens") for v in r if v]
+    assert not [s for s in secrets if s and s in mail.as_string()]
 
     requests.delete(f"{stack.sandbox('xero')}/_sandbox/faults", timeout=10)  # the cause is removed
     page.goto(f"{stack.ui}/dags/nightly_alignment/runs/{run_id}/tasks/check_mappings/mapped/0")

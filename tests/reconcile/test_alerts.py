@@ -4,51 +4,16 @@ receiver stands in for Slack's incoming webhook; both configured as Airflow conn
 from __future__ import annotations
 
 import json
-import socket
 import threading
-from email import message_from_bytes
-from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
 import pytest
 
 from reconcile import alerts
+from tests.fixtures.mail import SMTP_PASSWORD, body as _body
 
 WEBHOOK_TOKEN = "T0SECRET/B0SECRET/abcdefXYZsecretwebhookpart"
-SMTP_PASSWORD = "smtp-pass-do-not-leak"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default_policy)))
-            return "250 OK"
-
-    from aiosmtpd.smtp import AuthResult
-
-    def authenticator(server, session, envelope, mechanism, auth_data):
-        return AuthResult(success=auth_data.login == b"alerts" and auth_data.password == SMTP_PASSWORD.encode())
-
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, auth_require_tls=False,
-                            authenticator=authenticator)
-    controller.start()
-    yield port, inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -75,6 +40,7 @@ def slack_receiver():
 @pytest.fixture
 def channels(monkeypatch, smtp_server, slack_receiver, ledger_db_url):
     smtp_port, inbox = smtp_server
+    inbox.messages.clear()  # one server for the module; each test reads its own mail
     slack_port, received = slack_receiver
     monkeypatch.setenv("AIRFLOW_CONN_LEDGERBRIDGE_SMTP", json.dumps({
         "conn_type": "smtp", "host": "127.0.0.1", "port": smtp_port, "login": "alerts", "password": SMTP_PASSWORD,
@@ -85,11 +51,6 @@ def channels(monkeypatch, smtp_server, slack_receiver, ledger_db_url):
         "password": WEBHOOK_TOKEN}))
     monkeypatch.setenv("LEDGERBRIDGE_DB_URL", ledger_db_url)
     return inbox, received, ledger_db_url
-
-
-def _body(message) -> str:
-    part = message.get_body(preferencelist=("html", "plain"))
-    return part.get_content() if part is not None else message.get_payload()
 
 
 def test_a_digest_goes_out_once_per_run_by_reason_without_secrets(channels):
