@@ -10,8 +10,9 @@ dag-processor, PostgreSQL and sandboxes):
    masked) and run a sync.
 
 One stack for the module (it is the expensive part); `scripts/stack.py up` / `down` as `make up` / `make down` run
-them, in a temporary folder and databases of their own. This module covers the real-scheduler guarantee that
-test_scheduler.py covered (the chain through asset events under a real scheduler).
+them, in a temporary folder and databases of their own. This module is the real-scheduler test of the chain: the
+entity DAGs follow nightly_alignment through asset events, and the sandboxes keep their real rate limits, so the
+hooks' pacing is checked under the scheduler's parallel tasks (no call was refused with 429).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -88,7 +90,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "LEDGERBRIDGE_DB_URL": SERVER, "LEDGERBRIDGE_DEMO_DB": demo_db, "LEDGERBRIDGE_AIRFLOW_DB": airflow_db,
         "LEDGERBRIDGE_AIRFLOW_PORT": str(_free_port()), "LEDGERBRIDGE_XERO_PORT": str(_free_port()),
         "LEDGERBRIDGE_QUICKBOOKS_PORT": str(_free_port()), "LEDGERBRIDGE_STACK_DIR": str(tmp / "stack"),
-        "LEDGERBRIDGE_SANDBOX_STATE": str(tmp / "sandbox"), "LEDGERBRIDGE_SANDBOX_ARGS": "--rate-limits off",
+        "LEDGERBRIDGE_SANDBOX_STATE": str(tmp / "sandbox"),  # the ledgers' real rate limits, as in production
         "AIRFLOW_HOME": str(tmp / "airflow"), "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(tmp / "airflow" / "logs"),
         "LEDGERBRIDGE_PAIRS_FILE": str(tmp / "pairs.yaml"),
         "LEDGERBRIDGE_RETRY_DELAY_SECONDS": "1",
@@ -197,6 +199,11 @@ def test_trigger_from_the_form_fail_clear_in_the_ui_and_the_chain_follows(stack:
     twice = stack.sql("SELECT outbox_id FROM ledgerbridge.audit_log WHERE outcome = 'applied' "
                       "GROUP BY outbox_id HAVING count(*) > 1")
     assert twice == []
+    # the hooks paced every call under each ledger's limits, with the scheduler running tasks side by side
+    for ledger in ("xero", "quickbooks"):
+        root = "{0.scheme}://{0.netloc}".format(urlsplit(stack.sandbox(ledger)))
+        calls = requests.get(f"{root}/_sandbox/calls", timeout=30).json()
+        assert calls and not [c for c in calls if c["status"] == 429], ledger
     from reconcile import verify
     from reconcile.run import RunInfo
 

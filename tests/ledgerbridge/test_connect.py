@@ -24,7 +24,7 @@ import requests
 from ledgerbridge import airflow_conns, connect as cli, oauth_flow
 from ledgerbridge.oauth_flow import ConnectError
 from ledgerbridge.tokens import ReauthorisationRequired, TokenStore
-from tests.reconcile.test_alerts import channels, slack_receiver, smtp_server  # noqa: F401 - issue 8's fixtures
+from tests.reconcile.test_alerts import channels, slack_receiver  # noqa: F401 - issue 8's fixtures
 
 
 def free_port() -> int:

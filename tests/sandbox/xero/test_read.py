@@ -35,7 +35,8 @@ def test_reference_data_is_the_seeded_organisation(xero: XeroClient) -> None:
     assert xero.get(f"Accounts/{sales['AccountID']}").json()["Accounts"] == [sales]
 
     rates = _all(xero, "TaxRates")
-    assert {r["TaxType"] for r in rates} == {t.xero_tax_type for t in reference.TAX_RATES}
+    seeded_rates = reference.TAX_RATES + reference.XERO_EXTRA_TAX_RATES  # the UK reverse-charge rate, unmapped
+    assert {r["TaxType"] for r in rates} == {t.xero_tax_type for t in seeded_rates}
     output2 = xero.get("TaxRates/OUTPUT2").json()["TaxRates"][0]
     assert output2["EffectiveRate"] == 20 and output2["TaxComponents"][0]["Rate"] == 20
     assert output2["CanApplyToRevenue"] is True and output2["CanApplyToExpenses"] is False
