@@ -58,9 +58,10 @@ report: install
 data-dictionary: install
 	$(DEVENV) $(PY) scripts/data_dictionary.py
 
-# Headless Chromium through the Airflow UI: screenshots of the DAG list, a nightly run and a task log.
+# Headless Chromium through the Airflow UI of a `make up` stack: the operator's loop, screenshots of the DAG list,
+# a nightly run, a task log and the connection forms (.local/screenshots).
 ui-check: install browser
-	$(DEVENV) $(PY) -m pytest tests/e2e/test_ui.py -q
+	$(DEVENV) $(PY) -m pytest tests/e2e/test_operator.py -q
 
 # Decide on the demo's open exceptions: make decide ARGS="list", ARGS="show 12", ARGS="link 12 --candidate 1 --by ana"
 decide: install

@@ -6,7 +6,8 @@ dag-processor, PostgreSQL and sandboxes):
    the fault is removed, the operator clears the task in the UI, it succeeds under the real scheduler, and the
    entity DAGs follow through asset events; the books end aligned with nothing written twice.
 2. ledgerbridge's page in the UI (plugin) shows the same open queue as ``ledgerbridge.exceptions``.
-3. A Xero and a QuickBooks connection created through the UI's form are stored as typed (the token endpoint is not
+3. The UI as a person sees it (`make ui-check`): the DAG list, the run and a task log, the connection forms' fields.
+4. A Xero and a QuickBooks connection created through the UI's form are stored as typed (the token endpoint is not
    masked) and run a sync.
 
 One stack for the module (it is the expensive part); `scripts/stack.py up` / `down` as `make up` / `make down` run
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -31,6 +33,7 @@ import pytest
 import requests
 import yaml
 
+from reconcile.entities import STAGES
 from scripts.airflow_api import AirflowAPI
 from tests.fixtures.db import drop_database
 from tests.fixtures.mail import SMTP_LOGIN, SMTP_PASSWORD, body as mail_body
@@ -250,6 +253,59 @@ def test_the_plugin_page_shows_the_open_queue(stack: Stack, page: Any, screensho
     page.get_by_role("menuitem", name="ledgerbridge").click()
     assert page.frame_locator("iframe").locator("#open-count").inner_text() == str(len(open_rows))
     screenshot(page, "ledgerbridge-in-ui")
+
+
+# --- the UI as a person sees it (`make ui-check`): the DAG list, the operator's nightly run and a task log, and the
+# two connection types' forms with their fields; screenshots kept in .local/screenshots
+DAGS = ["nightly_alignment", *[f"sync_{e}" for stage in STAGES for e in stage], "control_totals"]
+# (the standard fields, relabelled; the type's own fields, under "Extra Fields")
+FORMS = {
+    "Xero": (["Client ID", "Client secret"],
+             ["Tenant ID", "Refresh token", "Grant", "API base URL", "OAuth token endpoint", "Connections URL"]),
+    "QuickBooks Online": (["Client ID", "Client secret"],
+                          ["Realm ID (company id)", "Refresh token", "API base URL", "OAuth token endpoint",
+                           "minorversion"]),
+}
+
+
+def test_dag_list(stack: Stack, page: Any, screenshot: Any) -> None:
+    page.goto(f"{stack.ui}/dags")
+    page.get_by_text(f"{len(DAGS)} Dags").wait_for(timeout=60_000)
+    for dag_id in DAGS:
+        assert page.get_by_role("link", name=dag_id, exact=True).count() >= 1, dag_id
+    screenshot(page, "dags")
+
+
+def test_a_nightly_run_and_its_task_log(stack: Stack, page: Any, screenshot: Any) -> None:
+    runs = [r for r in stack.api.runs("nightly_alignment") if r["state"] == "success"]
+    assert runs, "the operator's run (test_trigger_from_the_form...) finished"
+    run_id = runs[0]["dag_run_id"]
+    page.goto(f"{stack.ui}/dags/nightly_alignment/runs/{run_id}")
+    page.get_by_text(run_id).first.wait_for(timeout=60_000)
+    for task in ("prepare", "check_mappings", "start"):
+        page.get_by_role("link", name=task, exact=True).first.wait_for(timeout=30_000)
+    assert page.get_by_text("Success").count() >= 1
+    screenshot(page, "nightly-run")
+    page.goto(f"{stack.ui}/dags/nightly_alignment/runs/{run_id}/tasks/prepare")
+    page.get_by_text(re.compile(r"\bINFO - ")).first.wait_for(timeout=60_000)  # a line of the task's own log
+    screenshot(page, "task-log")
+
+
+@pytest.mark.parametrize("kind", list(FORMS))
+def test_the_connection_forms_have_their_fields(stack: Stack, page: Any, screenshot: Any, kind: str) -> None:
+    page.goto(f"{stack.ui}/connections")
+    page.get_by_role("button", name="Add Connection").first.click()
+    chooser = page.get_by_role("combobox").first
+    chooser.click()
+    chooser.fill(kind)
+    page.get_by_role("option", name=kind, exact=True).click()
+    standard, extra = FORMS[kind]
+    for label in standard:
+        page.get_by_text(label, exact=True).first.wait_for(timeout=30_000)
+    page.get_by_text("Extra Fields", exact=True).first.click()  # one section open at a time
+    for label in extra:
+        page.get_by_text(label, exact=True).first.wait_for(timeout=30_000)
+    screenshot(page, f"connection-{kind.split()[0].lower()}")
 
 
 def _add_connection(page: Any, ui: str, conn_id: str, hook_name: str, fields: dict[str, str]) -> dict[str, str]:
