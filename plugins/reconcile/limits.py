@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
+
+from reconcile.quarantine import walk
 
 # (ledger, resource or "*") -> {field path with list indices dropped: max length}
 LIMITS: dict[tuple[str, str], dict[str, int]] = {
@@ -58,18 +60,6 @@ class TooLong:
         return f"{self.path} is {self.length} characters; {name} holds at most {self.limit}"
 
 
-def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not str(key).startswith("_"):
-                yield from _walk(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
-    else:
-        yield path, value
-
-
 def limits_for(ledger: str, resource: str) -> dict[str, int]:
     return {**LIMITS.get((ledger, "*"), {}), **LIMITS.get((ledger, resource), {})}
 
@@ -80,7 +70,7 @@ def too_long(ledger: str, resource: str, payload: dict[str, Any]) -> list[TooLon
     table = limits_for(ledger, resource)
     forbidden = FORBIDDEN.get((ledger, resource), {})
     found = []
-    for path, value in _walk(payload):
+    for path, value in walk(payload, skip_private=True):
         if isinstance(value, str):
             name = _INDEX.sub("", path)
             limit = table.get(name)

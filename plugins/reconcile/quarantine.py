@@ -62,13 +62,16 @@ def storable(text: Any) -> Any:
     return escape_text(text) if isinstance(text, str) and _UNSTORABLE.search(text) else text
 
 
-def _walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+def walk(value: Any, path: str = "", *, skip_private: bool = False) -> Iterator[tuple[str, Any]]:
+    """Every leaf of a JSON-like value with its field path as the ledger names it (``LineItems[0].Description``);
+    ``skip_private`` leaves out keys starting with ``_`` (ledgerbridge's own notes in a payload)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}" if path else str(key))
+            if not (skip_private and str(key).startswith("_")):
+                yield from walk(item, f"{path}.{key}" if path else str(key), skip_private=skip_private)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
+            yield from walk(item, f"{path}[{index}]", skip_private=skip_private)
     else:
         yield path, value
 
@@ -118,7 +121,7 @@ def _escape(value: Any, path: str, escaped: list[str]) -> Any:
 def screen_raw(raw: Any) -> Screened:
     """The raw record made storable (escaped where it must be) and every path holding a value we will not carry."""
     problems = []
-    for path, value in _walk(raw):
+    for path, value in walk(raw):
         if isinstance(value, str) and _CONTROL.search(value):
             problems.append(Problem(path, "unsafe_value", value))
         elif _too_big(value):
@@ -139,7 +142,7 @@ def screen_row(staged: dict[str, Any], screened: Screened) -> list[Problem]:
     for name, value in list(staged.items()):
         if name == "raw":
             continue
-        for sub, leaf in _walk(value):
+        for sub, leaf in walk(value):
             if isinstance(leaf, str) and _CONTROL.search(leaf):
                 source = _source_of(leaf, texts)
                 if source is not None:
