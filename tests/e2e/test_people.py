@@ -6,10 +6,13 @@
 - Under a real scheduler (api-server, scheduler, dag-processor), a run whose plan crosses the approval gate waits
   at the approval task; rejected through the REST API as the UI does, it writes nothing and says who and why;
   approved, it writes exactly the plan that was shown.
+- In the same cluster, a run that found a new possible match asks for a decision in its review task, with the
+  candidate shown; the person's answer (link it) is recorded in their name and applied in that same run.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import pytest
 import yaml
 
 from reconcile import decide
+from xero.hooks import WriteItem
 from tests.e2e.chain import rows, run_chain
 
 pytestmark = pytest.mark.timeout(1500)
@@ -90,7 +94,8 @@ def test_a_decision_on_an_ambiguous_match_is_applied_exactly_once(people_world, 
                 decision["id"])[0]["applied_run_id"] == second
 
 
-def _answer_when_asked(cluster, dag_id: str, run_id: str, chosen: str, note: str, timeout: float = 600) -> dict:
+def _answer_when_asked(cluster, dag_id: str, run_id: str, chosen: str, note: str, timeout: float = 600,
+                       task_id: str = "pair.approve", params=None) -> dict:
     deadline = time.monotonic() + timeout
     parked = None
     while time.monotonic() < deadline:
@@ -101,8 +106,9 @@ def _answer_when_asked(cluster, dag_id: str, run_id: str, chosen: str, note: str
         if waiting and time.monotonic() - parked >= 3:   # a person takes a moment; an instant answer races the park
             request = waiting[0]
             ti = request["task_instance"]
-            assert ti["task_id"] == "pair.approve", request
-            cluster.hitl_answer(dag_id, run_id, ti["task_id"], ti["map_index"], [chosen], {"note": note})
+            assert ti["task_id"] == task_id, request
+            answer = params(request) if params else {"note": note}
+            cluster.hitl_answer(dag_id, run_id, ti["task_id"], ti["map_index"], [chosen], answer)
             return request
         state = cluster.run_state(dag_id, run_id)
         assert state in ("queued", "running"), f"{dag_id} {run_id} ended {state} without asking"
@@ -145,3 +151,48 @@ def test_a_gated_plan_waits_is_rejected_then_approved_and_writes_exactly_what_wa
     assert rows(url, "SELECT count(*) AS n FROM ledgerbridge.outbox WHERE id = ANY(%s) AND status = 'pending'",
                 gate["outbox_ids"])[0]["n"] == 0
     print(f"HITL approval wait (ask to answer, under load): {waited:.1f}s")
+
+
+def test_a_new_exception_is_decided_in_the_review_task_and_applied_in_the_same_run(people_world, airflow_cluster):
+    world, path, _ = people_world
+    url = world.db_url
+    config = yaml.safe_load(path.read_text())
+    config["pairs"][0]["review"] = {"timeout_minutes": 30}  # the pair asks (tasks read the file at run time)
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    cluster = airflow_cluster(env={**world.env, "LEDGERBRIDGE_PAIRS_FILE": str(path), "LEDGERBRIDGE_HITL": "off"})
+    # one customer typed into both ledgers: the same name, e-mail addresses at different domains (a possible match)
+    made = world.xero_hook().write("Contacts", [WriteItem("quayside", {
+        "Name": "Quayside Lanterns Ltd", "EmailAddress": "ops@quayside-lanterns.example"})], method="PUT")
+    assert made[0].ok, made[0].errors
+    xero_id = made[0].ledger_id
+    qb_id = world.qb_hook().write_one("Customer", {
+        "DisplayName": "Quayside Lanterns Ltd", "PrimaryEmailAddr": {"Address": "billing@lanterns-quay.example"}},
+        key="review-quayside")["Id"]
+    asked: dict = {}
+
+    def link_the_candidate(request: dict) -> dict:
+        asked.update(request)
+        fields = {name: p for name, p in (request.get("params") or {}).items() if name.startswith("exception_")}
+        # the same pair seen from each side; the Xero record's question is answered, the other left blank
+        mine = [name for name, p in fields.items() if "Quayside" in json.dumps(p)
+                and p["description"].startswith(f"possible_match: xero {xero_id}")]
+        assert len(mine) == 1, fields
+        options = json.dumps(fields[mine[0]])
+        assert '"link 1"' in options, options  # the candidate is offered by number, with its evidence shown
+        return {mine[0]: "link 1"}
+
+    run_id = cluster.trigger("sync_contacts", {"pair": "harbour"})
+    _answer_when_asked(cluster, "sync_contacts", run_id, "Apply the decisions", "", task_id="pair.review",
+                       params=link_the_candidate)
+    assert "Quayside Lanterns Ltd" in asked["body"] and asked["subject"].startswith("harbour / contacts")
+    result = cluster.wait("sync_contacts", run_id, timeout=600)
+    assert result.ok, cluster.explain(result)
+    decision = rows(url, "SELECT * FROM ledgerbridge.decisions WHERE record_id IN (%s, %s)", xero_id, qb_id)
+    assert len(decision) == 1 and decision[0]["via"] == "airflow" and decision[0]["decided_by"], decision
+    assert (decision[0]["status"], decision[0]["applied_run_id"]) == ("applied", run_id), decision
+    assert rows(url, "SELECT xero_id, quickbooks_id, method FROM ledgerbridge.xref WHERE pair = 'harbour' AND "
+                     "entity = 'contacts' AND xero_id = %s", xero_id) == [
+        {"xero_id": xero_id, "quickbooks_id": qb_id, "method": "manual"}]
+    # the question left blank was about the same pair: the link closed it too
+    assert not rows(url, "SELECT id FROM ledgerbridge.exceptions WHERE status = 'open' AND record_id IN (%s, %s)",
+                    xero_id, qb_id)
