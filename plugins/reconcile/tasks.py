@@ -11,7 +11,7 @@ from typing import Any
 from ledgerbridge import db
 from ledgerbridge.migrate import migrate
 from reconcile import decisions_apply, deltas, matching, quality, staging, writeback
-from reconcile.config import PairConfig, load_pairs
+from reconcile.config import ConfigError, PairConfig, load_pairs
 from reconcile.entities import ENTITIES, get
 from reconcile.run import RunInfo
 
@@ -55,10 +55,23 @@ def prepare_pairs(requested_pair: str | None = None) -> list[str]:
     if applied:
         log.info("applied migrations %s", applied)
     _pairs_cached.cache_clear()
-    configured = pairs()
-    if requested_pair:
-        return [pair_config(requested_pair).name]
+    try:
+        configured = pairs()
+        if requested_pair:
+            return [pair_config(requested_pair).name]
+    except (KeyError, ConfigError) as exc:
+        _fail_now(str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
     return list(configured)
+
+
+def _fail_now(message: str) -> None:
+    """A configuration error: the task fails at once, without retries (waiting does not fix a pairs file; clear the
+    task in the UI once it is corrected)."""
+    try:
+        from airflow.sdk.exceptions import AirflowFailException  # noqa: PLC0415
+    except ImportError:  # outside Airflow
+        raise ValueError(message) from None
+    raise AirflowFailException(message)
 
 
 def prepare(entity: str, requested_pair: str | None = None) -> list[str]:

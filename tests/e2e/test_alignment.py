@@ -223,6 +223,7 @@ def test_a_run_config_picks_the_pair_and_the_entities(world):
     assert not any(key.startswith("pair.") and task.state == "success" for key, task in skipped.tasks.items())
     unknown = run_in_process("sync_invoices", {"pair": "no-such-pair"})
     assert not unknown.ok and unknown.tasks["prepare"].state == "failed"
+    assert unknown.tasks["prepare"].try_number == 1  # a pairs file is not fixed by waiting: no retries
     chosen = run_in_process("sync_invoices", {"pair": "harbour", "entities": ["invoices"], "full_resync": True})
     assert chosen.ok and chosen.returns["prepare"] == [{"pair": "harbour", "full": True}]
     assert write_calls(world, before) == {"xero": [], "quickbooks": []}
