@@ -111,6 +111,7 @@ class ExceptionReviewOperator(HITLOperator):
             return {"pair": job["pair"], "asked": 0}
         self.params = ParamsDict({people.field_name(e): Param("", type=["null", "string"],
                                                               enum=people.choices_of(e) + [None],
+                                                              title=people.field_title(e),
                                                               description=people.describe(e), source="task")
                                   for e in items})
         self.subject = f"{job['pair']} / {self.entity}: {len(items)} new exception(s) to decide"

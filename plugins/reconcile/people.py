@@ -193,9 +193,33 @@ def may_write(entity: str, pair: str, run: RunInfo, db_url: str | None = None) -
 
 # --- review of new exceptions -------------------------------------------------------------------------------------
 def review_items(entity: str, pair: str, run: RunInfo, db_url: str | None = None) -> list[dict[str, Any]]:
+    """The run's new exceptions to ask about. A pair of records the matcher queued from both sides (each the other's
+    only candidate) is asked about once, under the first of the two; its description names the other."""
     with db.connect(db_url) as conn:
-        return [dict(r) for r in conn.execute(db.sql("approvals/new_exceptions"), {
+        rows = [dict(r) for r in conn.execute(db.sql("approvals/new_exceptions"), {
             "pair": pair, "entity": entity, "run_id": run.run_id, "limit": REVIEW_LIMIT})]
+    asked: dict[frozenset, dict[str, Any]] = {}
+    out = []
+    for exc in rows:
+        records = _records_of(exc)
+        first = asked.get(records) if records else None
+        if first is not None:
+            first["mirror"] = exc["id"]
+            continue
+        if records:
+            asked[records] = exc
+        out.append(exc)
+    return out
+
+
+def _records_of(exc: dict[str, Any]) -> frozenset | None:
+    """The records a one-candidate match exception is about, whichever side queued it (None for other reasons)."""
+    candidates = decisions.candidates_of(exc)
+    if exc["reason"] not in ("possible_match", "ambiguous_match") or len(candidates) != 1:
+        return None
+    other = decisions.other(exc["ledger"])
+    return frozenset({(exc["ledger"], str(exc["record_id"])),
+                      (other, str(candidates[0].get(f"{other}_id") or candidates[0].get("id")))})
 
 
 def choices_of(exc: dict[str, Any]) -> list[str]:
@@ -218,7 +242,16 @@ def describe(exc: dict[str, Any]) -> str:
     text = f"{exc['reason']}: {exc['ledger']} {exc['record_id']}{label}."
     for c in decisions.candidates_of(exc):
         text += f" Candidate {c.get('n')}: {c.get('ledger')} {c.get('id')} ({c.get('label')}), score {c.get('score')}."
+    if exc.get("mirror"):
+        text += (f" The same two records wait as #{exc['mirror']} from the other side: a link or create here "
+                 "settles both.")
     return text[:900]
+
+
+def field_title(exc: dict[str, Any]) -> str:
+    """The label of an exception's question in the review form."""
+    label = exc.get("record_label") or exc["record_id"]
+    return f"#{exc['id']} {exc['ledger']} {label}"[:80]
 
 
 def field_name(exc: dict[str, Any]) -> str:

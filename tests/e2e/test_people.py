@@ -153,7 +153,8 @@ def test_a_gated_plan_waits_is_rejected_then_approved_and_writes_exactly_what_wa
     print(f"HITL approval wait (ask to answer, under load): {waited:.1f}s")
 
 
-def test_a_new_exception_is_decided_in_the_review_task_and_applied_in_the_same_run(people_world, airflow_cluster):
+def test_a_new_exception_is_decided_in_the_review_task_and_applied_in_the_same_run(people_world, airflow_cluster,
+                                                                                   page, screenshot):
     world, path, _ = people_world
     url = world.db_url
     config = yaml.safe_load(path.read_text())
@@ -173,12 +174,19 @@ def test_a_new_exception_is_decided_in_the_review_task_and_applied_in_the_same_r
     def link_the_candidate(request: dict) -> dict:
         asked.update(request)
         fields = {name: p for name, p in (request.get("params") or {}).items() if name.startswith("exception_")}
-        # the same pair seen from each side; the Xero record's question is answered, the other left blank
-        mine = [name for name, p in fields.items() if "Quayside" in json.dumps(p)
-                and p["description"].startswith(f"possible_match: xero {xero_id}")]
+        # the matcher queued the pair from each side; the person is asked once, told of the other
+        mine = [name for name, p in fields.items() if "Quayside" in json.dumps(p)]
         assert len(mine) == 1, fields
+        assert "from the other side" in fields[mine[0]]["description"], fields[mine[0]]
         options = json.dumps(fields[mine[0]])
         assert '"link 1"' in options, options  # the candidate is offered by number, with its evidence shown
+        # what the person sees in Required actions: the question per exception, the candidate and its evidence
+        ti = request["task_instance"]
+        page.goto(f"{cluster.url}/dags/sync_contacts/runs/{ti['dag_run_id']}/tasks/pair.review/mapped/"
+                  f"{ti['map_index']}/required_actions")
+        page.get_by_text("Apply the decisions").first.wait_for(timeout=60_000)
+        assert page.get_by_text("Quayside Lanterns Ltd").count() >= 1
+        screenshot(page, "review-form")
         return {mine[0]: "link 1"}
 
     run_id = cluster.trigger("sync_contacts", {"pair": "harbour"})
@@ -193,6 +201,6 @@ def test_a_new_exception_is_decided_in_the_review_task_and_applied_in_the_same_r
     assert rows(url, "SELECT xero_id, quickbooks_id, method FROM ledgerbridge.xref WHERE pair = 'harbour' AND "
                      "entity = 'contacts' AND xero_id = %s", xero_id) == [
         {"xero_id": xero_id, "quickbooks_id": qb_id, "method": "manual"}]
-    # the question left blank was about the same pair: the link closed it too
+    # the other side's exception about the same pair: the link closed it too
     assert not rows(url, "SELECT id FROM ledgerbridge.exceptions WHERE status = 'open' AND record_id IN (%s, %s)",
                     xero_id, qb_id)

@@ -379,9 +379,12 @@ def test_answers_in_the_review_task_are_recorded_and_applied_in_the_same_run(boo
     insert(books, "stg_quickbooks_contacts", PAIR, [q])
     run = RunInfo("v1", "test")
     matching.match(ENTITIES["contacts"], load_pairs()[PAIR], run, books)
-    items = [e for e in people.review_items("contacts", PAIR, run, db_url=books) if e["record_id"] == x["ledger_id"]]
+    items = [e for e in people.review_items("contacts", PAIR, run, db_url=books)
+             if e["record_id"] in (x["ledger_id"], q["ledger_id"])]
+    # queued from both sides, each the other's only candidate: asked once, naming the other
     assert len(items) == 1 and "link 1" in people.choices_of(items[0]) and "create" in people.choices_of(items[0])
-    assert "Candidate 1: quickbooks" in people.describe(items[0])
+    assert "Candidate 1: " in people.describe(items[0]) and "from the other side" in people.describe(items[0])
+    assert people.field_title(items[0]).startswith(f"#{items[0]['id']} ")
     answer = {people.field_name(items[0]): "link 1", "exception_999999": "ignore"}
     result = people.record_and_apply("contacts", PAIR, run, answer, "ivy", db_url=books)
     assert len(result["recorded"]) == 1 and "there is no exception 999999" in result["refused"][0]
