@@ -126,16 +126,9 @@ def scripted_decisions(say: Callable[[str], None], db_url: str, truth_file: Path
     from ledgerbridge import db  # noqa: PLC0415
     from reconcile import decisions  # noqa: PLC0415
 
-    truth = json.loads(truth_file.read_text())
-    partner: dict[tuple[str, str, str], str | None] = {}
-    for entity in ("contacts", "invoices"):
-        for rec in truth.get(entity, []):
-            if rec.get("xero_id"):
-                partner[(entity, "xero", str(rec["xero_id"]))] = rec.get("qb_id") and str(rec["qb_id"])
-            if rec.get("qb_id"):
-                partner[(entity, "quickbooks", str(rec["qb_id"]))] = rec.get("xero_id") and str(rec["xero_id"])
-    for a in truth.get("ambiguous", []):
-        partner[("contacts" if a["entity"] == "contact" else "invoices", a["side"], str(a["id"]))] = a["truth_partner"]
+    from sandbox.seed.truth import partners  # noqa: PLC0415
+
+    partner = partners(json.loads(truth_file.read_text()))
     taken: list[int] = []
     linked: set[str] = set()
     say("\nThe demo's scripted decisions (python -m reconcile.decide, as an analyst would), one per open exception:")

@@ -121,6 +121,11 @@ def candidates_of(exc: dict[str, Any]) -> list[dict[str, Any]]:
     return list(payload.get("candidates") or [])
 
 
+def candidate_id(candidate: dict[str, Any], ledger: str) -> str:
+    """A candidate's record id on ``ledger`` (the other side of the exception's record)."""
+    return str(candidate.get(f"{ledger}_id") or candidate.get("id"))
+
+
 def _stage_table(entity: str, ledger: str) -> str | None:
     from reconcile.entities import ENTITIES  # noqa: PLC0415
 
@@ -168,7 +173,7 @@ def validate(conn: Any, d: Decision) -> dict[str, Any]:
                 numbers = ", ".join(str(c.get("n")) for c in candidates_of(exc)) or "none"
                 raise DecisionError(f"{where}: there is no candidate {d.candidate} (candidates: {numbers})")
             row["candidate"] = int(d.candidate)
-            row["other_id"] = str(found[0].get(f"{theirs}_id") or found[0].get("id"))
+            row["other_id"] = candidate_id(found[0], theirs)
         elif d.other_id:
             row["other_id"] = str(d.other_id)
         else:

@@ -21,7 +21,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from ledgerbridge import db
-from reconcile.decisions import candidates_of, offered, other, staged
+from reconcile.decisions import candidate_id, candidates_of, offered, other, staged
 from reconcile.run import RunInfo
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
         return f"linked xero {xero_id} <-> quickbooks {qb_id} (manual)"
     if kind == "create":
         theirs = other(d["ledger"])
-        partners = [str(c.get(f"{theirs}_id") or c.get("id")) for c in candidates_of(d)]
+        partners = [candidate_id(c, theirs) for c in candidates_of(d)]
         for partner in partners:
             xero_id, qb_id = _ids(d, partner)
             conn.execute(db.sql("decisions/distinct"), {**keys, "xero_id": xero_id, "quickbooks_id": qb_id})
@@ -152,7 +152,7 @@ def _apply(conn: Any, d: dict[str, Any], run: RunInfo) -> str:
         said = f"different from {theirs} {', '.join(partners)}; " if partners else ""
         return f"{said}to be created in {theirs}"
     if kind in ("keep", "unlink"):
-        qb_id = next((str(c.get("quickbooks_id") or c.get("id")) for c in candidates_of(d)), None)
+        qb_id = next((candidate_id(c, "quickbooks") for c in candidates_of(d)), None)
         if qb_id is None or d["ledger"] != "xero":
             raise Recheck("the weak link's partner is not named in the exception")
         if kind == "keep":

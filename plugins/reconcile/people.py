@@ -219,7 +219,7 @@ def _records_of(exc: dict[str, Any]) -> frozenset | None:
         return None
     other = decisions.other(exc["ledger"])
     return frozenset({(exc["ledger"], str(exc["record_id"])),
-                      (other, str(candidates[0].get(f"{other}_id") or candidates[0].get("id")))})
+                      (other, decisions.candidate_id(candidates[0], other))})
 
 
 def choices_of(exc: dict[str, Any]) -> list[str]:

@@ -357,3 +357,33 @@ def summary(books: SeedBooks) -> dict[str, Any]:
                                if name not in ("customers", "suppliers")})
     out["differences"]["attachments"] = _tally(t.get("attachments", []))
     return out
+
+
+# --- reading a truth file -------------------------------------------------------------------------------------------
+# ledgerbridge's entities -> the truth list naming both copies of their records, and the kind of record in it
+# (QuickBooks numbers customers and vendors, invoices and bills ... each from 1, so the kind keeps them apart)
+_TRUTH_LISTS = {"contacts": ("contacts", "entity", "customer"), "suppliers": ("contacts", "entity", "supplier"),
+                "invoices": ("invoices", "kind", "sales"), "bills": ("invoices", "kind", "bill"),
+                "credit_notes": ("credit_notes", "kind", "sales"),
+                "vendor_credits": ("credit_notes", "kind", "purchase"),
+                "items": ("items", None, None), "journals": ("journals", None, None)}
+_AMBIGUOUS_KINDS = {"customer": "contacts", "supplier": "suppliers", "sales": "invoices", "bill": "bills"}
+
+
+def partners(truth: dict[str, Any]) -> dict[tuple[str, str, str], str | None]:
+    """What a truth file says of each record: (ledgerbridge entity, ledger, id) -> the id of the same record on the
+    other ledger, or None when it has no copy there."""
+    out: dict[tuple[str, str, str], str | None] = {}
+    for entity, (group, field, kind) in _TRUTH_LISTS.items():
+        for rec in truth.get(group, []):
+            if field is not None and rec.get(field) != kind:
+                continue
+            x, qb = rec.get("xero_id"), rec.get("qb_id")
+            if x:
+                out[(entity, "xero", str(x))] = str(qb) if qb else None
+            if qb:
+                out[(entity, "quickbooks", str(qb))] = str(x) if x else None
+    for a in truth.get("ambiguous", []):
+        partner = a.get("truth_partner")
+        out[(_AMBIGUOUS_KINDS[a["kind"]], a["side"], str(a["id"]))] = str(partner) if partner else None
+    return out

@@ -25,6 +25,7 @@ from psycopg.rows import dict_row
 import yaml
 
 from reconcile import audit, decide, decisions
+from sandbox.seed import truth as seed_truth
 from tests.e2e.chain import applied, run_chain
 
 pytestmark = pytest.mark.timeout(900)
@@ -130,33 +131,6 @@ def test_the_nights_report_renders_with_its_charts(world, night, page, screensho
     assert (ROOT / "docs" / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-# ledgerbridge's entities -> the truth file's list that names both copies of their records, and the kind of record
-# in it (QuickBooks numbers customers and vendors, invoices and bills ... each from 1)
-TRUTH_LIST = {"contacts": ("contacts", "customer"), "suppliers": ("contacts", "supplier"),
-              "invoices": ("invoices", "sales"), "bills": ("invoices", "bill"),
-              "credit_notes": ("credit_notes", "sales"), "vendor_credits": ("credit_notes", "purchase"),
-              "items": ("items", None), "journals": ("journals", None)}
-KIND = {"contacts": "entity", "invoices": "kind", "credit_notes": "kind"}
-
-
-def partners(truth: dict) -> dict[tuple[str, str, str], str | None]:
-    """(entity, ledger, id) -> the id of the same record on the other ledger (None: it has no copy there)."""
-    out: dict[tuple[str, str, str], str | None] = {}
-    for entity, (group, kind) in TRUTH_LIST.items():
-        for rec in truth.get(group, []):
-            if kind is not None and rec.get(KIND[group]) != kind:
-                continue
-            x, qb = rec.get("xero_id"), rec.get("qb_id")
-            if x:
-                out[(entity, "xero", str(x))] = str(qb) if qb else None
-            if qb:
-                out[(entity, "quickbooks", str(qb))] = str(x) if x else None
-    for a in truth.get("ambiguous", []):
-        entity = {"customer": "contacts", "supplier": "suppliers", "sales": "invoices", "bill": "bills"}[a["kind"]]
-        out[(entity, a["side"], str(a["id"]))] = a["truth_partner"]
-    return out
-
-
 def flows_to(entity: str, ledger: str) -> bool:
     from reconcile.config import load_pairs  # noqa: PLC0415
 
@@ -178,7 +152,7 @@ def totals(world, run_id: str) -> dict[str, dict]:
 
 def test_every_exception_decided_through_the_cli_is_applied_once_and_the_totals_agree(world, night, tmp_path,
                                                                                      capsys, monkeypatch):
-    url, truth = world.db_url, partners(world.truth)
+    url, truth = world.db_url, seed_truth.partners(world.truth)
     before = totals(world, night["run_ids"][-1])
     assert before["receivable"]["difference"] != 0 or before["payable"]["difference"] != 0  # the queue holds some
     queue = json.loads(cli(url, capsys, "list", "--pair", "harbour", "--json"))

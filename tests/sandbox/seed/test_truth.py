@@ -314,3 +314,20 @@ def test_invoice_tags_explain_every_difference(seeded: SeedBooks) -> None:
         groups = {p.group for p in x.payments + q.payments}
         assert (groups != {None} and bool(groups)) == ("multi_invoice_payment" in tags)
         assert (("tax_cent" in tags) == (x.total != q.total))
+
+
+def test_partners_keep_records_of_each_kind_apart(seeded: SeedBooks) -> None:
+    """Reading the truth: a QuickBooks customer and vendor (or invoice and bill) sharing an Id are told apart."""
+    from sandbox.seed.truth import partners
+
+    truth = seeded.truth
+    found = partners(truth)
+    for c in truth["contacts"]:
+        entity = "contacts" if c["entity"] == "customer" else "suppliers"
+        if c["qb_id"]:
+            assert found[(entity, "quickbooks", str(c["qb_id"]))] == (c["xero_id"] and str(c["xero_id"]))
+    customers = {c["qb_id"] for c in truth["contacts"] if c["entity"] == "customer" and c["qb_id"]}
+    vendors = {c["qb_id"] for c in truth["contacts"] if c["entity"] == "supplier" and c["qb_id"]}
+    assert customers & vendors  # the case this guards: the same Id on a customer and a vendor
+    for a in truth["ambiguous"]:
+        assert str(a["truth_partner"]) in {str(x) for x in a["candidates"]}
